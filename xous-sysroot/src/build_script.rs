@@ -1,0 +1,37 @@
+//! The build-script flavour: the same install, with cargo's conventions for output
+//! (`cargo:` lines on stdout only, `error:`/`help:` on stderr and exit code 1 on failure).
+
+use crate::{Installer, Sysroot};
+
+/// Runs the installer from a build script; on failure prints the error (its `help:` lines
+/// included) to stderr, which cargo shows, and exits with status 1.
+///
+/// ```no_run
+/// // build.rs
+/// let sysroot = xous_sysroot::build_script::install_or_exit(xous_sysroot::Installer::new().version_str("1.96.0").unwrap());
+/// println!("cargo:rustc-env=XOUS_SYSROOT={}", sysroot.path.display());
+/// ```
+pub fn install_or_exit(installer: &Installer) -> Sysroot {
+    match installer.install() {
+        Ok(sysroot) => sysroot,
+        Err(e) => {
+            let text = e.to_string();
+            let mut lines = text.lines();
+            eprintln!("error occurred in xous-sysroot: {}", lines.next().unwrap_or_default());
+            for line in lines {
+                eprintln!("{line}");
+            }
+            std::process::exit(1);
+        }
+    }
+}
+
+/// [`crate::ensure_installed`] for build scripts: exits with a clear message on failure.
+pub fn ensure_installed_or_exit(version: &str) -> Sysroot {
+    let mut installer = Installer::new();
+    if let Err(e) = installer.version_str(version) {
+        eprintln!("error occurred in xous-sysroot: {e}");
+        std::process::exit(1);
+    }
+    install_or_exit(&installer)
+}

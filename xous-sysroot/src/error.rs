@@ -1,0 +1,201 @@
+//! The one error type of the library: every variant names what was tried, where, and what to do next.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong while finding, downloading, verifying or installing a libstd.
+///
+/// Messages are lowercase, quote their values, and end with a `help:` line when there is
+/// something the user can do about it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A filesystem operation failed.
+    #[error("could not {action} '{path}': {source}")]
+    Io {
+        /// What was being done, e.g. "create directory".
+        action: &'static str,
+        /// The path it was done to.
+        path: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// `rustc` could not be run or printed something unexpected.
+    #[error("could not run '{command}': {detail}\nhelp: set RUSTC to the compiler the libstd is for, or install it with rustup")]
+    Rustc {
+        /// The command line that was run.
+        command: String,
+        /// What went wrong.
+        detail: String,
+    },
+    /// A version string could not be understood.
+    #[error("invalid rustc version '{input}': {reason}\nhelp: pass a release such as '1.96.0' or the output of 'rustc -vV'")]
+    InvalidVersion {
+        /// The text that was given.
+        input: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// A URL is malformed or uses a scheme this build cannot fetch.
+    #[error("cannot fetch '{url}': {reason}")]
+    UnsupportedUrl {
+        /// The URL.
+        url: String,
+        /// Why it cannot be fetched.
+        reason: String,
+    },
+    /// Plain HTTP to a host that is not the loopback interface.
+    #[error("refusing plain http to a non-loopback host: '{url}'\nhelp: use https, or set XOUS_SYSROOT_ALLOW_HTTP=1 (Installer::allow_insecure_http) if this network is trusted")]
+    InsecureUrl {
+        /// The URL.
+        url: String,
+    },
+    /// The server answered with an HTTP error status.
+    #[error("'{url}' answered HTTP {status}")]
+    HttpStatus {
+        /// The URL.
+        url: String,
+        /// The status code.
+        status: u16,
+    },
+    /// The connection failed, stalled past the timeout, or was cut.
+    #[error("download of '{url}' failed: {message}\nhelp: check the network, retry, or point XOUS_SYSROOT_DIST_SERVER at a mirror")]
+    Network {
+        /// The URL.
+        url: String,
+        /// What the transport reported.
+        message: String,
+    },
+    /// The body ended before the length the server announced.
+    #[error("download of '{url}' was truncated: got {got} of {expected} bytes\nhelp: retry; a partial download is resumed where the server allows it")]
+    Truncated {
+        /// The URL.
+        url: String,
+        /// Bytes received.
+        got: u64,
+        /// Bytes announced.
+        expected: u64,
+    },
+    /// A download or file does not have the SHA-256 it is published with.
+    #[error("checksum mismatch for '{url}': expected '{expected}', got '{actual}'\nhelp: retry, or point XOUS_SYSROOT_DIST_SERVER at a mirror")]
+    ChecksumMismatch {
+        /// Where the bytes came from.
+        url: String,
+        /// The published hash.
+        expected: String,
+        /// The hash of what was received.
+        actual: String,
+    },
+    /// A channel manifest or release listing could not be parsed.
+    #[error("invalid manifest '{url}': {message}")]
+    InvalidManifest {
+        /// Where it came from.
+        url: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The manifest does not offer `rust-std` for the target.
+    #[error("'{url}' has no rust-std for '{target}'\nhelp: this dist server does not publish a libstd for that target and release")]
+    TargetNotOffered {
+        /// The manifest's URL.
+        url: String,
+        /// The target triple.
+        target: String,
+    },
+    /// The source offers a libstd built by a different rustc than the one requested.
+    #[error("'{url}' offers a libstd for rustc '{offered}', but rustc '{wanted}' is in use\nhelp: a libstd only works with the exact rustc that built it; use the matching toolchain or a dist server that has this one")]
+    VersionMismatch {
+        /// Where the offer came from.
+        url: String,
+        /// The rustc the offered libstd was built by.
+        offered: String,
+        /// The rustc that was asked for.
+        wanted: String,
+    },
+    /// An archive tried to do something it may not, or is malformed.
+    #[error("refusing archive '{archive}': entry '{entry}' {reason}\nhelp: the archive is corrupt or hostile; nothing was installed")]
+    UnsafeArchive {
+        /// The archive's URL or path.
+        archive: String,
+        /// The offending entry's path.
+        entry: String,
+        /// What it tried to do.
+        reason: String,
+    },
+    /// An archive could not be decoded.
+    #[error("corrupt archive '{archive}': {message}\nhelp: retry the download; nothing was installed")]
+    CorruptArchive {
+        /// The archive's URL or path.
+        archive: String,
+        /// The decoder's complaint.
+        message: String,
+    },
+    /// Offline mode and the cache does not hold what is needed.
+    #[error("offline and no cached libstd for rustc '{version}' ({target}) in '{cache}'\nhelp: run once with network access (unset CARGO_NET_OFFLINE / XOUS_SYSROOT_OFFLINE) to fill the cache")]
+    NotCached {
+        /// The rustc identity that was asked for.
+        version: String,
+        /// The target triple.
+        target: String,
+        /// The cache directory searched.
+        cache: PathBuf,
+    },
+    /// No source could provide the libstd; each attempt's error is listed.
+    #[error("no source could provide rust-std for rustc '{version}' ({target}):\n{}\nhelp: set XOUS_SYSROOT_DIST_SERVER to a dist server that publishes this release, or build one with xous-sysroot-build", .attempts.iter().map(|(s, e)| format!("  - {s}: {e}")).collect::<Vec<_>>().join("\n"))]
+    NotAvailable {
+        /// The rustc identity that was asked for.
+        version: String,
+        /// The target triple.
+        target: String,
+        /// Each source tried, with its error.
+        attempts: Vec<(String, String)>,
+    },
+    /// The installed library was refused by the compiler: it was built by another rustc.
+    #[error("the libstd from '{source_url}' was compiled by an incompatible version of rustc: it is for '{library}', the compiler is '{compiler}'; the install was rolled back\nhelp: install the libstd built for this exact rustc")]
+    Incompatible {
+        /// Where the library came from.
+        source_url: String,
+        /// The rustc the library says it was built by.
+        library: String,
+        /// The rustc that refused it.
+        compiler: String,
+    },
+    /// The smoke compile failed for another reason.
+    #[error("smoke compile against the new libstd failed; the install was rolled back:\n{stderr}")]
+    SmokeCompile {
+        /// The compiler's output.
+        stderr: String,
+    },
+    /// Nothing of ours is installed at the path.
+    #[error("no libstd installed by xous-sysroot at '{path}'\nhelp: run 'xous-sysroot install'")]
+    NotInstalled {
+        /// Where it was looked for.
+        path: PathBuf,
+    },
+    /// Installed files differ from the stamp.
+    #[error("installed libstd at '{path}' is damaged:\n{}\nhelp: run 'xous-sysroot install --force' to repair it", .problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
+    Damaged {
+        /// The installed target directory.
+        path: PathBuf,
+        /// One line per problem.
+        problems: Vec<String>,
+    },
+}
+
+/// Shorthand for results of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Attaches an action and a path to an `io::Error`.
+pub(crate) trait IoContext<T> {
+    /// Wraps the error as [`Error::Io`].
+    fn ctx(self, action: &'static str, path: impl Into<PathBuf>) -> Result<T>;
+}
+
+impl<T> IoContext<T> for std::io::Result<T> {
+    fn ctx(self, action: &'static str, path: impl Into<PathBuf>) -> Result<T> {
+        self.map_err(|source| Error::Io {
+            action,
+            path: path.into(),
+            source,
+        })
+    }
+}

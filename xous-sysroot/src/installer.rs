@@ -1,0 +1,586 @@
+//! The orchestration: the `Installer` builder, the cheap already-installed check, and the
+//! locked install (resolve a source → stream, verify and unpack into staging → smoke compile →
+//! stamp → rename into place).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::archive::{unpack_component, unpack_release_zip, Extracted, Limits};
+use crate::download::{DownloadCache, Transport};
+use crate::env;
+use crate::error::{Error, Result};
+use crate::hash::sha256_bytes;
+use crate::install::{Destination, Staging};
+use crate::lock::FileLock;
+use crate::manifest::ArchiveFormat;
+use crate::progress::{report, Progress, ProgressFn};
+use crate::smoke::smoke_compile;
+use crate::source::{resolve, CacheEntry, CacheIndex, Offer, Source};
+use crate::stamp::{Fingerprint, Stamp};
+use crate::sysroot::{InstallStatus, Mode, Sysroot};
+use crate::version::{Rustc, RustcVersion};
+
+/// The target installed when none is set.
+pub const DEFAULT_TARGET: &str = "riscv32imac-unknown-xous-elf";
+
+/// Installs (or finds) the libstd for one target and one rustc. See the crate docs for the
+/// environment variables that supply defaults; a value set here wins over the environment.
+#[derive(Clone)]
+pub struct Installer {
+    version: Option<RustcVersion>,
+    target: String,
+    mode: Option<Mode>,
+    sources: Option<Vec<Source>>,
+    dist_servers: Vec<String>,
+    cache_dir: Option<PathBuf>,
+    offline: Option<bool>,
+    allow_http: Option<bool>,
+    timeout: Duration,
+    retries: u32,
+    progress: Option<ProgressFn>,
+    rustc: Option<Rustc>,
+    sysroot: Option<PathBuf>,
+    smoke_test: bool,
+    limits: Limits,
+    force: bool,
+}
+
+impl std::fmt::Debug for Installer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Installer")
+            .field("version", &self.version)
+            .field("target", &self.target)
+            .field("mode", &self.mode)
+            .field("sources", &self.sources)
+            .field("dist_servers", &self.dist_servers)
+            .field("cache_dir", &self.cache_dir)
+            .field("offline", &self.offline)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Installer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Settings after the environment has filled what the builder left unset.
+struct Settings {
+    version: Option<RustcVersion>,
+    mode: Mode,
+    sources: Vec<Source>,
+    cache_dir: PathBuf,
+    offline: bool,
+    rustc: Rustc,
+}
+
+impl Installer {
+    /// An installer for the active rustc's version and [`DEFAULT_TARGET`].
+    pub fn new() -> Self {
+        Installer {
+            version: None,
+            target: DEFAULT_TARGET.to_string(),
+            mode: None,
+            sources: None,
+            dist_servers: Vec::new(),
+            cache_dir: None,
+            offline: None,
+            allow_http: None,
+            timeout: Duration::from_secs(30),
+            retries: 3,
+            progress: None,
+            rustc: None,
+            sysroot: None,
+            smoke_test: true,
+            limits: Limits::default(),
+            force: false,
+        }
+    }
+
+    /// The rustc the library is for: a release (`1.96.0`), a `rustc -V` line or `rustc -vV`
+    /// output. Unset: ask the compiler ([`Installer::rustc`]).
+    pub fn version(&mut self, version: RustcVersion) -> &mut Self {
+        self.version = Some(version);
+        self
+    }
+
+    /// Parses and sets [`Installer::version`].
+    pub fn version_str(&mut self, version: &str) -> Result<&mut Self> {
+        self.version = Some(RustcVersion::parse(version)?);
+        Ok(self)
+    }
+
+    /// The target triple (default [`DEFAULT_TARGET`]).
+    pub fn target(&mut self, target: impl Into<String>) -> &mut Self {
+        self.target = target.into();
+        self
+    }
+
+    /// Private (default) or toolchain install; `XOUS_SYSROOT_MODE` when unset.
+    pub fn mode(&mut self, mode: Mode) -> &mut Self {
+        self.mode = Some(mode);
+        self
+    }
+
+    /// Adds a dist server (tried in the order added, like mirrors): `https://…`, loopback
+    /// `http://…`, `file://…` or a path to a local dist root. Replaces `XOUS_SYSROOT_DIST_SERVER`.
+    pub fn dist_server(&mut self, url: impl Into<String>) -> &mut Self {
+        self.dist_servers.push(url.into());
+        self
+    }
+
+    /// Replaces the whole source order (default: cache, dist servers, GitHub releases).
+    pub fn sources(&mut self, sources: Vec<Source>) -> &mut Self {
+        self.sources = Some(sources);
+        self
+    }
+
+    /// Where verified archives and private sysroots live (`XOUS_SYSROOT_CACHE_DIR`, else the
+    /// user's cache directory + `xous-sysroot`).
+    pub fn cache_dir(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
+        self.cache_dir = Some(dir.into());
+        self
+    }
+
+    /// Use only the cache (`XOUS_SYSROOT_OFFLINE` or `CARGO_NET_OFFLINE` when unset).
+    pub fn offline(&mut self, offline: bool) -> &mut Self {
+        self.offline = Some(offline);
+        self
+    }
+
+    /// Allow plain `http://` to non-loopback hosts (`XOUS_SYSROOT_ALLOW_HTTP` when unset).
+    pub fn allow_insecure_http(&mut self, allow: bool) -> &mut Self {
+        self.allow_http = Some(allow);
+        self
+    }
+
+    /// Connect, response and per-read timeout (default 30 s): a stalled server fails the
+    /// attempt instead of hanging the build.
+    pub fn timeout(&mut self, timeout: Duration) -> &mut Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Extra attempts after a transient failure (default 3), with exponential backoff.
+    pub fn retries(&mut self, retries: u32) -> &mut Self {
+        self.retries = retries;
+        self
+    }
+
+    /// A callback for progress events (none by default: build scripts stay quiet).
+    pub fn progress(&mut self, callback: impl Fn(&Progress) + Send + Sync + 'static) -> &mut Self {
+        self.progress = Some(Arc::new(callback));
+        self
+    }
+
+    /// The compiler used for the version (when unset), the toolchain sysroot and the smoke
+    /// compile (default [`Rustc::active`]).
+    pub fn rustc(&mut self, rustc: Rustc) -> &mut Self {
+        self.rustc = Some(rustc);
+        self
+    }
+
+    /// Toolchain mode: install into this sysroot instead of asking the compiler for its own.
+    pub fn sysroot(&mut self, sysroot: impl Into<PathBuf>) -> &mut Self {
+        self.sysroot = Some(sysroot.into());
+        self
+    }
+
+    /// Whether to prove with a compile that the compiler accepts the library (default true).
+    pub fn smoke_test(&mut self, enabled: bool) -> &mut Self {
+        self.smoke_test = enabled;
+        self
+    }
+
+    /// Caps on what an archive may unpack.
+    pub fn limits(&mut self, limits: Limits) -> &mut Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Reinstall even if a matching install is present.
+    pub fn force(&mut self, force: bool) -> &mut Self {
+        self.force = force;
+        self
+    }
+
+    fn settings(&self) -> Result<Settings> {
+        let mode = match self.mode {
+            Some(mode) => mode,
+            None => match env::var("XOUS_SYSROOT_MODE") {
+                Some(v) => v.parse().map_err(|reason| Error::UnsupportedUrl {
+                    url: format!("XOUS_SYSROOT_MODE={v}"),
+                    reason,
+                })?,
+                None => Mode::default(),
+            },
+        };
+        let offline = self.offline.unwrap_or_else(|| {
+            env::flag("XOUS_SYSROOT_OFFLINE").unwrap_or(false) || env::flag("CARGO_NET_OFFLINE").unwrap_or(false)
+        });
+        let sources = match &self.sources {
+            Some(sources) => sources.clone(),
+            None => {
+                let servers = if self.dist_servers.is_empty() {
+                    env::var("XOUS_SYSROOT_DIST_SERVER")
+                        .map(|v| v.split([',', ' ', '\n']).filter(|s| !s.is_empty()).map(str::to_string).collect())
+                        .unwrap_or_default()
+                } else {
+                    self.dist_servers.clone()
+                };
+                let mut sources = vec![Source::Cache];
+                sources.extend(servers.into_iter().map(Source::DistServer));
+                let repo = env::var("XOUS_SYSROOT_GITHUB_REPO").unwrap_or_else(|| crate::source::GITHUB_REPO.into());
+                if repo != "none" {
+                    let api = env::var("XOUS_SYSROOT_GITHUB_API").unwrap_or_else(|| crate::source::GITHUB_API.into());
+                    sources.push(Source::GithubReleases { api, repo });
+                }
+                sources
+            }
+        };
+        let cache_dir = match &self.cache_dir {
+            Some(dir) => dir.clone(),
+            None => default_cache_dir()?,
+        };
+        Ok(Settings {
+            version: self.version.clone(),
+            mode,
+            sources,
+            cache_dir,
+            offline,
+            rustc: self.rustc.clone().unwrap_or_else(Rustc::active),
+        })
+    }
+
+    fn destination(&self, s: &Settings, version: Option<&RustcVersion>) -> Result<Destination> {
+        let root = match s.mode {
+            Mode::Toolchain => match &self.sysroot {
+                Some(root) => root.clone(),
+                None => s.rustc.sysroot()?,
+            },
+            Mode::Private => {
+                let release = match version {
+                    Some(v) => v.release.clone(),
+                    None => s.rustc.version()?.release,
+                };
+                s.cache_dir.join("sysroots").join(release)
+            }
+        };
+        Ok(Destination {
+            root,
+            target: self.target.clone(),
+        })
+    }
+
+    /// The complete, matching install at `dest`, if any. Costs a stamp read and a stat per file.
+    fn installed(&self, s: &Settings, dest: &Destination, version: Option<&RustcVersion>) -> Option<Sysroot> {
+        let stamp = dest.stamp()?;
+        let matches = match version {
+            Some(v) => RustcVersion::parse(&stamp.rustc).is_ok_and(|r| v.matches(&r)),
+            // No version given: in toolchain mode an unchanged compiler binary is the same compiler.
+            None => s.mode == Mode::Toolchain && stamp.compiler.is_some() && stamp.compiler == compiler_fingerprint(&dest.root),
+        };
+        if !matches || !stamp.files_present(&dest.target_dir()) {
+            return None;
+        }
+        Some(Sysroot {
+            path: dest.root.clone(),
+            target: self.target.clone(),
+            mode: s.mode,
+            rustc: stamp.rustc,
+            source: stamp.source,
+            status: InstallStatus::AlreadyInstalled,
+        })
+    }
+
+    /// Makes sure the library is installed and returns where. The already-installed path reads
+    /// one small file (private mode with a version: no process is spawned).
+    pub fn install(&self) -> Result<Sysroot> {
+        let s = self.settings()?;
+        let mut version = s.version.clone();
+        if s.mode == Mode::Private && version.is_none() {
+            version = Some(s.rustc.version()?);
+        }
+        let dest = self.destination(&s, version.as_ref())?;
+        if !self.force {
+            if let Some(found) = self.installed(&s, &dest, version.as_ref()) {
+                return Ok(found);
+            }
+        }
+        let lock_path = s.cache_dir.join("locks").join(format!(
+            "{}.lock",
+            &sha256_bytes(dest.target_dir().to_string_lossy().as_bytes())[..16]
+        ));
+        let _lock = FileLock::exclusive(&lock_path, || {
+            report(
+                &self.progress,
+                Progress::WaitingForLock {
+                    path: lock_path.display().to_string(),
+                },
+            )
+        })?;
+        // Another process may have installed it while we waited.
+        let compiler = match (&version, self.smoke_test) {
+            (Some(_), false) => None,
+            _ => Some(s.rustc.version()?),
+        };
+        let version = match (version, &compiler) {
+            (Some(v), Some(c)) if !v.matches(c) => {
+                return Err(Error::VersionMismatch {
+                    url: format!("the compiler '{}'", s.rustc.program().display()),
+                    offered: c.identity(),
+                    wanted: v.identity(),
+                })
+            }
+            (Some(v), Some(c)) if !v.is_exact() => c.clone(),
+            (Some(v), _) => v,
+            (None, Some(c)) => c.clone(),
+            (None, None) => unreachable!("the compiler is asked when no version is given"),
+        };
+        if !self.force {
+            if let Some(found) = self.installed(&s, &dest, Some(&version)) {
+                return Ok(found);
+            }
+        }
+        dest.clean_leftovers()?;
+
+        let transport = Transport::new(self.timeout, self.retries, self.allow_http.unwrap_or_else(|| env::flag("XOUS_SYSROOT_ALLOW_HTTP").unwrap_or(false)), self.progress.clone());
+        let cache = DownloadCache::new(s.cache_dir.join("downloads"));
+        let index = CacheIndex::new(&s.cache_dir, &self.target);
+        let mut attempts: Vec<(String, Error)> = Vec::new();
+        for source in &s.sources {
+            if s.offline && source.is_remote() {
+                continue;
+            }
+            report(&self.progress, Progress::Resolving { source: source.to_string() });
+            let offers = match source {
+                Source::Cache => index
+                    .lookup(&version)
+                    .into_iter()
+                    .filter(|e| cache.get(&e.sha256).is_some())
+                    .map(|e| Offer {
+                        archive: crate::manifest::Archive {
+                            url: e.url,
+                            sha256: e.sha256,
+                            format: e.format,
+                        },
+                        rustc: e.rustc,
+                    })
+                    .collect(),
+                _ => match resolve(source, &transport, &version, &self.target) {
+                    Ok(offers) => offers,
+                    Err(e) => {
+                        attempts.push((source.to_string(), e));
+                        continue;
+                    }
+                },
+            };
+            for offer in offers {
+                let result = transport.with_retries(|| self.attempt(&s, &dest, &transport, &cache, &offer, &version, compiler.as_ref()));
+                match result {
+                    Ok(stamp) => {
+                        index.record(CacheEntry {
+                            rustc: offer.rustc.clone(),
+                            url: offer.archive.url.clone(),
+                            sha256: offer.archive.sha256.clone(),
+                            format: offer.archive.format,
+                        })?;
+                        return Ok(Sysroot {
+                            path: dest.root.clone(),
+                            target: self.target.clone(),
+                            mode: s.mode,
+                            rustc: stamp.rustc,
+                            source: stamp.source,
+                            status: InstallStatus::Installed,
+                        });
+                    }
+                    // A local failure (disk full, permissions) is not the source's fault: stop.
+                    Err(e @ Error::Io { .. }) => return Err(e),
+                    Err(e) => attempts.push((source.to_string(), e)),
+                }
+            }
+        }
+        if s.offline && attempts.is_empty() {
+            return Err(Error::NotCached {
+                version: version.identity(),
+                target: self.target.clone(),
+                cache: s.cache_dir.clone(),
+            });
+        }
+        if attempts.len() == 1 {
+            return Err(attempts.pop().expect("one attempt").1);
+        }
+        Err(Error::NotAvailable {
+            version: version.identity(),
+            target: self.target.clone(),
+            attempts: attempts.into_iter().map(|(s, e)| (s, e.to_string())).collect(),
+        })
+    }
+
+    /// One try at one archive: fresh staging, verified unpack, smoke compile, stamp, commit.
+    #[allow(clippy::too_many_arguments)]
+    fn attempt(
+        &self,
+        s: &Settings,
+        dest: &Destination,
+        transport: &Transport,
+        cache: &DownloadCache,
+        offer: &Offer,
+        version: &RustcVersion,
+        compiler: Option<&RustcVersion>,
+    ) -> Result<Stamp> {
+        let staging: Staging = dest.stage()?;
+        let archive = &offer.archive;
+        let target = self.target.as_str();
+        let extracted: Extracted = match archive.format {
+            ArchiveFormat::Zip => {
+                let path = cache.fetch(transport, archive)?;
+                unpack_release_zip(&path, target, staging.root(), &archive.url, self.limits)?
+            }
+            format => {
+                let mut out = None;
+                cache.stream(transport, archive, &mut |reader| {
+                    let extracted = if format == ArchiveFormat::TarXz {
+                        unpack_component(xz2::read::XzDecoder::new(reader), target, staging.root(), &archive.url, self.limits)?
+                    } else {
+                        unpack_component(flate2::read::GzDecoder::new(reader), target, staging.root(), &archive.url, self.limits)?
+                    };
+                    out = Some(extracted);
+                    Ok(())
+                })?;
+                out.expect("the sink ran")
+            }
+        };
+        if let Some(declared) = &extracted.rust_version {
+            let declared_version = RustcVersion::parse(declared)?;
+            if !version.matches(&declared_version) {
+                return Err(Error::VersionMismatch {
+                    url: archive.url.clone(),
+                    offered: declared.clone(),
+                    wanted: version.identity(),
+                });
+            }
+        }
+        let identity = compiler.map(RustcVersion::identity).unwrap_or_else(|| offer.rustc.clone());
+        if let Some(compiler) = compiler.filter(|_| self.smoke_test) {
+            report(&self.progress, Progress::SmokeTest);
+            smoke_compile(&s.rustc, &compiler.identity(), staging.root(), target, &archive.url)?;
+        }
+        let mut stamp = Stamp::new(target, &identity, &archive.url, &archive.sha256, extracted.files);
+        if s.mode == Mode::Toolchain && compiler.is_some() {
+            stamp.compiler = compiler_fingerprint(&dest.root);
+        }
+        stamp.write(&staging.target_dir(target))?;
+        dest.commit(staging)?;
+        Ok(stamp)
+    }
+
+    /// What is installed where this installer would install, without changing anything.
+    pub fn status(&self) -> Result<(Sysroot, Option<Stamp>)> {
+        let s = self.settings()?;
+        let dest = self.destination(&s, s.version.as_ref())?;
+        let stamp = dest.stamp();
+        let sysroot = Sysroot {
+            path: dest.root.clone(),
+            target: self.target.clone(),
+            mode: s.mode,
+            rustc: stamp.as_ref().map(|st| st.rustc.clone()).unwrap_or_default(),
+            source: stamp.as_ref().map(|st| st.source.clone()).unwrap_or_default(),
+            status: InstallStatus::AlreadyInstalled,
+        };
+        Ok((sysroot, stamp))
+    }
+
+    /// Rehashes every installed file against the stamp.
+    pub fn verify(&self) -> Result<Sysroot> {
+        let (sysroot, stamp) = self.status()?;
+        let stamp = stamp.ok_or_else(|| Error::NotInstalled { path: sysroot.target_dir() })?;
+        let problems = stamp.verify(&sysroot.target_dir());
+        if problems.is_empty() {
+            Ok(sysroot)
+        } else {
+            Err(Error::Damaged {
+                path: sysroot.target_dir(),
+                problems,
+            })
+        }
+    }
+
+    /// Removes the install (only one of ours, unless [`Installer::force`]); returns whether
+    /// anything was removed.
+    pub fn uninstall(&self) -> Result<bool> {
+        let s = self.settings()?;
+        let dest = self.destination(&s, s.version.as_ref())?;
+        let lock_path = s.cache_dir.join("locks").join(format!(
+            "{}.lock",
+            &sha256_bytes(dest.target_dir().to_string_lossy().as_bytes())[..16]
+        ));
+        let _lock = FileLock::exclusive(&lock_path, || {})?;
+        dest.clean_leftovers()?;
+        dest.uninstall(self.force)
+    }
+
+    /// The private sysroots and cached archives under the cache directory.
+    pub fn list(&self) -> Result<Listing> {
+        let s = self.settings()?;
+        let mut private = Vec::new();
+        if let Ok(entries) = std::fs::read_dir(s.cache_dir.join("sysroots")) {
+            for entry in entries.flatten() {
+                let dest = Destination {
+                    root: entry.path(),
+                    target: self.target.clone(),
+                };
+                if let Some(stamp) = dest.stamp() {
+                    private.push((entry.path(), stamp));
+                }
+            }
+        }
+        private.sort_by(|a, b| a.0.cmp(&b.0));
+        let cache = DownloadCache::new(s.cache_dir.join("downloads"));
+        let cached = CacheIndex::new(&s.cache_dir, &self.target)
+            .entries()
+            .into_iter()
+            .filter(|e| cache.get(&e.sha256).is_some())
+            .collect();
+        Ok(Listing { private, cached })
+    }
+}
+
+/// What [`Installer::list`] found.
+#[derive(Debug, Clone)]
+pub struct Listing {
+    /// Private sysroots holding the target, with their stamps.
+    pub private: Vec<(PathBuf, Stamp)>,
+    /// Verified archives in the cache.
+    pub cached: Vec<CacheEntry>,
+}
+
+/// The compiler binary's fingerprint in a sysroot (`bin/rustc`).
+fn compiler_fingerprint(sysroot: &Path) -> Option<Fingerprint> {
+    let exe = if cfg!(windows) { "rustc.exe" } else { "rustc" };
+    Fingerprint::of(&sysroot.join("bin").join(exe))
+}
+
+/// `XOUS_SYSROOT_CACHE_DIR`, else the platform's per-user cache directory + `xous-sysroot`.
+pub fn default_cache_dir() -> Result<PathBuf> {
+    if let Some(dir) = env::var_os("XOUS_SYSROOT_CACHE_DIR").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    let base = if cfg!(windows) {
+        env::var_os("LOCALAPPDATA").map(PathBuf::from)
+    } else if cfg!(target_os = "macos") {
+        env::var_os("HOME").map(|h| PathBuf::from(h).join("Library").join("Caches"))
+    } else {
+        env::var_os("XDG_CACHE_HOME")
+            .filter(|d| !d.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+    };
+    base.map(|b| b.join("xous-sysroot")).ok_or_else(|| Error::Io {
+        action: "find a cache directory (set XOUS_SYSROOT_CACHE_DIR) for",
+        path: PathBuf::from("xous-sysroot"),
+        source: std::io::Error::from(std::io::ErrorKind::NotFound),
+    })
+}

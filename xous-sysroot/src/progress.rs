@@ -1,0 +1,48 @@
+//! Progress events reported to the caller's callback (the CLI draws a bar from them; build
+//! scripts stay quiet).
+
+use std::sync::Arc;
+
+/// One thing the installer is doing, reported through [`Installer::progress`](crate::Installer::progress).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Progress {
+    /// Another process holds the install lock; waiting for it.
+    WaitingForLock {
+        /// The lock file.
+        path: String,
+    },
+    /// Asking a source what it offers.
+    Resolving {
+        /// The source.
+        source: String,
+    },
+    /// Bytes of an archive received (from the network, or re-read from a partial file).
+    Downloading {
+        /// The archive's URL.
+        url: String,
+        /// Bytes so far.
+        bytes: u64,
+        /// Total bytes when known.
+        total: Option<u64>,
+    },
+    /// Checking the library with the compiler.
+    SmokeTest,
+    /// A transient failure; trying again after a pause.
+    Retrying {
+        /// What failed.
+        error: String,
+        /// The attempt about to start, from 2.
+        attempt: u32,
+    },
+}
+
+/// The callback type.
+pub(crate) type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
+
+/// Calls the callback if there is one.
+pub(crate) fn report(callback: &Option<ProgressFn>, event: Progress) {
+    if let Some(f) = callback {
+        f(&event);
+    }
+}

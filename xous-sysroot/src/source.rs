@@ -1,0 +1,253 @@
+//! Sources of a libstd and what they offer: rustup-format dist servers (HTTP(S) or a local
+//! dist root), the Xous project's GitHub release zips, and the index of the local cache.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::download::Transport;
+use crate::error::{Error, IoContext, Result};
+use crate::hash::sha256_bytes;
+use crate::manifest::{parse_sha256_file, Archive, ArchiveFormat, Manifest};
+use crate::version::RustcVersion;
+
+/// The official dist server: URLs under it in a manifest are rewritten to the server in use,
+/// as rustup does with `RUSTUP_DIST_SERVER`.
+pub const UPSTREAM_DIST_SERVER: &str = "https://static.rust-lang.org";
+
+/// The GitHub API root used for release zips.
+pub const GITHUB_API: &str = "https://api.github.com";
+
+/// The repository whose releases carry today's zips.
+pub const GITHUB_REPO: &str = "betrusted-io/rust";
+
+/// Where a libstd can come from, tried in the order given to the installer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Archives already verified and kept in the local cache (no network).
+    Cache,
+    /// A rustup-format dist server root: `https://…`, loopback `http://…`, `file://…` or a path;
+    /// the manifest is at `<root>/dist/channel-rust-<release>.toml`.
+    DistServer(String),
+    /// GitHub release assets `<target without -elf>_<release>.zip` with their published SHA-256
+    /// `digest`, from `<api>/repos/<repo>/releases`.
+    GithubReleases {
+        /// API root, normally [`GITHUB_API`].
+        api: String,
+        /// `owner/name`, normally [`GITHUB_REPO`].
+        repo: String,
+    },
+}
+
+impl Source {
+    /// The GitHub release source with the default API root and repository.
+    pub fn github() -> Self {
+        Source::GithubReleases {
+            api: GITHUB_API.into(),
+            repo: GITHUB_REPO.into(),
+        }
+    }
+
+    /// Whether the source needs the network.
+    pub fn is_remote(&self) -> bool {
+        match self {
+            Source::Cache => false,
+            Source::DistServer(url) => url.contains("://") && !url.starts_with("file://"),
+            Source::GithubReleases { .. } => true,
+        }
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Cache => f.write_str("the local cache"),
+            Source::DistServer(url) => write!(f, "dist server '{url}'"),
+            Source::GithubReleases { api, repo } => write!(f, "GitHub releases of '{repo}' ({api})"),
+        }
+    }
+}
+
+/// One archive a source offers for the requested rustc.
+#[derive(Debug, Clone)]
+pub(crate) struct Offer {
+    /// The archive.
+    pub archive: Archive,
+    /// The identity of the rustc that built it, as the source states it.
+    pub rustc: String,
+}
+
+/// Asks a remote source what it offers for `version` and `target`, best archive first.
+pub(crate) fn resolve(source: &Source, transport: &Transport, version: &RustcVersion, target: &str) -> Result<Vec<Offer>> {
+    match source {
+        Source::Cache => Ok(Vec::new()),
+        Source::DistServer(root) => resolve_dist(root.trim_end_matches('/'), transport, version, target),
+        Source::GithubReleases { api, repo } => resolve_github(api.trim_end_matches('/'), repo, transport, version, target),
+    }
+}
+
+fn resolve_dist(root: &str, transport: &Transport, version: &RustcVersion, target: &str) -> Result<Vec<Offer>> {
+    let url = format!("{root}/dist/{}", Manifest::file_name(&version.release));
+    let sha_url = format!("{url}.sha256");
+    let expected = parse_sha256_file(&String::from_utf8_lossy(&transport.get_small(&sha_url)?), &sha_url)?;
+    let body = transport.get_small(&url)?;
+    let actual = sha256_bytes(&body);
+    if actual != expected {
+        return Err(Error::ChecksumMismatch { url, expected, actual });
+    }
+    let text = String::from_utf8(body).map_err(|_| Error::InvalidManifest {
+        url: url.clone(),
+        message: "not UTF-8".into(),
+    })?;
+    let manifest = Manifest::parse(&text, &url)?;
+    let (package, build) = manifest.rust_std(target).ok_or_else(|| Error::TargetNotOffered {
+        url: url.clone(),
+        target: target.to_string(),
+    })?;
+    let mut offered = RustcVersion::parse(&package.version).map_err(|e| Error::InvalidManifest {
+        url: url.clone(),
+        message: format!("pkg.rust-std.version: {e}"),
+    })?;
+    if let Some(hash) = &package.git_commit_hash {
+        offered.commit_hash = Some(hash.clone());
+    }
+    if !version.matches(&offered) {
+        return Err(Error::VersionMismatch {
+            url,
+            offered: offered.identity(),
+            wanted: version.identity(),
+        });
+    }
+    Ok(build
+        .archives()
+        .into_iter()
+        .map(|mut archive| {
+            if let Some(rest) = archive.url.strip_prefix(UPSTREAM_DIST_SERVER) {
+                archive.url = format!("{root}{rest}");
+            }
+            Offer {
+                archive,
+                rustc: package.version.clone(),
+            }
+        })
+        .collect())
+}
+
+#[derive(Deserialize)]
+struct Release {
+    #[serde(default)]
+    assets: Vec<Asset>,
+}
+
+#[derive(Deserialize)]
+struct Asset {
+    name: String,
+    browser_download_url: String,
+    #[serde(default)]
+    digest: Option<String>,
+}
+
+/// The release zip's name: `riscv32imac-unknown-xous_1.96.0.zip`.
+pub fn release_zip_name(target: &str, release: &str) -> String {
+    format!("{}_{release}.zip", target.strip_suffix("-elf").unwrap_or(target))
+}
+
+fn resolve_github(api: &str, repo: &str, transport: &Transport, version: &RustcVersion, target: &str) -> Result<Vec<Offer>> {
+    let url = format!("{api}/repos/{repo}/releases?per_page=100");
+    let body = transport.get_small(&url)?;
+    let releases: Vec<Release> = serde_json::from_slice(&body).map_err(|e| Error::InvalidManifest {
+        url: url.clone(),
+        message: e.to_string(),
+    })?;
+    let name = release_zip_name(target, &version.release);
+    let asset = releases
+        .iter()
+        .flat_map(|r| &r.assets)
+        .find(|a| a.name == name)
+        .ok_or_else(|| Error::TargetNotOffered {
+            url: format!("{url} (asset '{name}')"),
+            target: target.to_string(),
+        })?;
+    let sha256 = asset
+        .digest
+        .as_deref()
+        .and_then(|d| d.strip_prefix("sha256:"))
+        .filter(|h| crate::manifest::is_sha256(h))
+        .ok_or_else(|| Error::InvalidManifest {
+            url: asset.browser_download_url.clone(),
+            message: "the release asset has no 'sha256:' digest; refusing an unverifiable download".into(),
+        })?;
+    Ok(vec![Offer {
+        archive: Archive {
+            url: asset.browser_download_url.clone(),
+            sha256: sha256.to_ascii_lowercase(),
+            format: ArchiveFormat::Zip,
+        },
+        rustc: version.release.clone(),
+    }])
+}
+
+/// One verified archive the cache holds, and what it is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CacheEntry {
+    /// The identity of the rustc it was built by.
+    pub rustc: String,
+    /// Where it was downloaded from.
+    pub url: String,
+    /// Its SHA-256 (its file name in the cache).
+    pub sha256: String,
+    /// How it is packed.
+    pub format: ArchiveFormat,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct IndexFile {
+    #[serde(default)]
+    entry: Vec<CacheEntry>,
+}
+
+/// `<cache>/index/<target>.toml`: which cached archive is the libstd of which rustc.
+pub(crate) struct CacheIndex {
+    path: PathBuf,
+}
+
+impl CacheIndex {
+    pub(crate) fn new(cache_dir: &Path, target: &str) -> Self {
+        CacheIndex {
+            path: cache_dir.join("index").join(format!("{target}.toml")),
+        }
+    }
+
+    /// Every entry (an unreadable index is treated as empty: it is only a cache).
+    pub(crate) fn entries(&self) -> Vec<CacheEntry> {
+        std::fs::read_to_string(&self.path)
+            .ok()
+            .and_then(|t| toml::from_str::<IndexFile>(&t).ok())
+            .map(|f| f.entry)
+            .unwrap_or_default()
+    }
+
+    /// The entries for `version`, newest first.
+    pub(crate) fn lookup(&self, version: &RustcVersion) -> Vec<CacheEntry> {
+        let mut found: Vec<CacheEntry> = self
+            .entries()
+            .into_iter()
+            .filter(|e| RustcVersion::parse(&e.rustc).is_ok_and(|v| version.matches(&v)))
+            .collect();
+        found.reverse();
+        found
+    }
+
+    /// Records an entry (replacing one with the same hash), atomically.
+    pub(crate) fn record(&self, entry: CacheEntry) -> Result<()> {
+        let dir = self.path.parent().expect("index path has a parent");
+        let _lock = crate::lock::FileLock::exclusive(&self.path.with_extension("lock"), || {})?;
+        let mut file = IndexFile { entry: self.entries() };
+        file.entry.retain(|e| e.sha256 != entry.sha256);
+        file.entry.push(entry);
+        let tmp = dir.join(format!(".index-{}.tmp", std::process::id()));
+        std::fs::write(&tmp, toml::to_string(&file).expect("index serializes")).ctx("write", &tmp)?;
+        std::fs::rename(&tmp, &self.path).ctx("rename", &self.path)
+    }
+}

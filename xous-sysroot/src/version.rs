@@ -1,0 +1,283 @@
+//! Rustc identity: parsing `rustc -vV` (or a bare release), asking a compiler who it is, and
+//! matching a libstd's recorded version against it.
+
+use std::ffi::OsString;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::str::FromStr;
+
+use crate::error::{Error, Result};
+
+/// Which rustc a libstd is for.
+///
+/// A libstd is only usable by the exact compiler that built it, so the identity is the
+/// release together with the commit hash (and date) when they are known. A bare release such as
+/// `1.96.0` is accepted too: it matches any build of that release, and the smoke compile after
+/// the install proves the exact match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RustcVersion {
+    /// The release, e.g. `1.96.0`.
+    pub release: String,
+    /// The full commit hash (or a prefix of it), when known.
+    pub commit_hash: Option<String>,
+    /// The commit date, `YYYY-MM-DD`, when known.
+    pub commit_date: Option<String>,
+    /// The compiler's host triple, when known.
+    pub host: Option<String>,
+}
+
+impl RustcVersion {
+    /// Parses a release (`1.96.0`), a `rustc -V` line, a manifest `version` value
+    /// (`1.96.0 (ac68faa20 2026-05-25)`), or the full output of `rustc -vV`.
+    pub fn parse(input: &str) -> Result<Self> {
+        let invalid = |reason: &str| Error::InvalidVersion {
+            input: input.chars().take(200).collect(),
+            reason: reason.to_string(),
+        };
+        let text = input.trim();
+        if text.is_empty() {
+            return Err(invalid("it is empty"));
+        }
+        if text.lines().count() > 1 {
+            return Self::parse_verbose(text).ok_or_else(|| {
+                invalid("it has several lines but no 'release:' line as 'rustc -vV' prints")
+            });
+        }
+        let text = text.strip_prefix("rustc ").unwrap_or(text).trim();
+        let (release, rest) = match text.split_once(' ') {
+            Some((release, rest)) => (release, Some(rest.trim())),
+            None => (text, None),
+        };
+        check_release(release).map_err(|reason| invalid(&reason))?;
+        let mut version = RustcVersion {
+            release: release.to_string(),
+            commit_hash: None,
+            commit_date: None,
+            host: None,
+        };
+        if let Some(rest) = rest {
+            // "(ac68faa20 2026-05-25)" possibly followed by a vendor note.
+            let inner = rest
+                .strip_prefix('(')
+                .and_then(|r| r.split_once(')'))
+                .map(|(inner, _)| inner)
+                .ok_or_else(|| invalid("expected '(<commit> <date>)' after the release"))?;
+            let mut parts = inner.split_whitespace();
+            let hash = parts.next().unwrap_or_default();
+            if !is_hex(hash) || hash.len() < 7 {
+                return Err(invalid("the commit hash is not hexadecimal"));
+            }
+            version.commit_hash = Some(hash.to_string());
+            version.commit_date = parts.next().map(str::to_string);
+        }
+        Ok(version)
+    }
+
+    fn parse_verbose(text: &str) -> Option<Self> {
+        let field = |name: &str| {
+            text.lines()
+                .find_map(|line| line.strip_prefix(name)?.strip_prefix(':'))
+                .map(|value| value.trim().to_string())
+                .filter(|value| !value.is_empty() && value != "unknown")
+        };
+        let release = field("release")?;
+        check_release(&release).ok()?;
+        Some(RustcVersion {
+            release,
+            commit_hash: field("commit-hash").filter(|h| is_hex(h)),
+            commit_date: field("commit-date"),
+            host: field("host"),
+        })
+    }
+
+    /// The identity as a manifest writes it: `1.96.0 (ac68faa20 2026-05-25)`, or just the
+    /// release when the commit is unknown.
+    pub fn identity(&self) -> String {
+        match (&self.commit_hash, &self.commit_date) {
+            (Some(hash), Some(date)) => format!("{} ({} {})", self.release, short(hash), date),
+            (Some(hash), None) => format!("{} ({})", self.release, short(hash)),
+            _ => self.release.clone(),
+        }
+    }
+
+    /// Whether a libstd built by `other` can be used by `self`, as far as the identities tell:
+    /// the releases are equal and, when both know their commit, the commits are too.
+    pub fn matches(&self, other: &RustcVersion) -> bool {
+        if self.release != other.release {
+            return false;
+        }
+        match (&self.commit_hash, &other.commit_hash) {
+            (Some(a), Some(b)) => a.starts_with(b.as_str()) || b.starts_with(a.as_str()),
+            _ => true,
+        }
+    }
+
+    /// Whether the commit is known, so that the identity is exact.
+    pub fn is_exact(&self) -> bool {
+        self.commit_hash.is_some()
+    }
+}
+
+impl FromStr for RustcVersion {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Self::parse(s)
+    }
+}
+
+impl fmt::Display for RustcVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.identity())
+    }
+}
+
+impl TryFrom<&str> for RustcVersion {
+    type Error = Error;
+    fn try_from(s: &str) -> Result<Self> {
+        Self::parse(s)
+    }
+}
+
+impl TryFrom<String> for RustcVersion {
+    type Error = Error;
+    fn try_from(s: String) -> Result<Self> {
+        Self::parse(&s)
+    }
+}
+
+impl TryFrom<&String> for RustcVersion {
+    type Error = Error;
+    fn try_from(s: &String) -> Result<Self> {
+        Self::parse(s)
+    }
+}
+
+impl From<&RustcVersion> for RustcVersion {
+    fn from(v: &RustcVersion) -> Self {
+        v.clone()
+    }
+}
+
+fn short(hash: &str) -> &str {
+    &hash[..hash.len().min(9)]
+}
+
+fn is_hex(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn check_release(release: &str) -> std::result::Result<(), String> {
+    // Stable releases only ("1.96.0"); pre-release channels have no dist-server identity here.
+    let parts: Vec<&str> = release.split('.').collect();
+    let numeric = |p: &&str| !p.is_empty() && p.len() <= 6 && p.bytes().all(|b| b.is_ascii_digit());
+    if parts.len() == 3 && parts.iter().all(numeric) {
+        Ok(())
+    } else {
+        Err(format!(
+            "'{}' is not a release of the form MAJOR.MINOR.PATCH",
+            release.chars().take(40).collect::<String>()
+        ))
+    }
+}
+
+/// A rustc to ask for its version and sysroot.
+///
+/// [`Rustc::active`] finds the one cargo would use: `RUSTC` if set, else `rustc` from `PATH`
+/// (a rustup proxy honours `RUSTUP_TOOLCHAIN`, which cargo sets for `cargo +toolchain`).
+#[derive(Debug, Clone)]
+pub struct Rustc {
+    program: PathBuf,
+    toolchain: Option<OsString>,
+}
+
+impl Rustc {
+    /// The compiler at `program` (a path, or a name looked up in `PATH`).
+    pub fn new(program: impl Into<PathBuf>) -> Self {
+        Rustc {
+            program: program.into(),
+            toolchain: None,
+        }
+    }
+
+    /// The compiler that cargo would use here: `RUSTC`, else `rustc` from `PATH`.
+    pub fn active() -> Self {
+        let program = crate::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+        // Read so that build scripts rerun when the toolchain changes; the proxy reads it itself.
+        crate::env::var_os("RUSTUP_TOOLCHAIN");
+        Rustc::new(program)
+    }
+
+    /// The rustc of a rustup toolchain (`stable`, `1.96.0`, a linked name), through the proxy.
+    pub fn toolchain(name: impl Into<OsString>) -> Self {
+        Rustc {
+            program: "rustc".into(),
+            toolchain: Some(name.into()),
+        }
+    }
+
+    /// The program that is run.
+    pub fn program(&self) -> &Path {
+        &self.program
+    }
+
+    /// A command running this compiler.
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(&self.program);
+        if let Some(toolchain) = &self.toolchain {
+            cmd.env("RUSTUP_TOOLCHAIN", toolchain);
+        }
+        cmd
+    }
+
+    /// Runs `rustc -vV` and parses it.
+    pub fn version(&self) -> Result<RustcVersion> {
+        let out = self.run(&["-vV"])?;
+        RustcVersion::parse_verbose(&out).ok_or_else(|| Error::Rustc {
+            command: self.describe(&["-vV"]),
+            detail: format!("unexpected output: {out:?}"),
+        })
+    }
+
+    /// Runs `rustc --print sysroot`.
+    pub fn sysroot(&self) -> Result<PathBuf> {
+        let out = self.run(&["--print", "sysroot"])?;
+        Ok(PathBuf::from(out.trim_end_matches(['\n', '\r'])))
+    }
+
+    fn describe(&self, args: &[&str]) -> String {
+        let mut s = self.program.display().to_string();
+        for a in args {
+            s.push(' ');
+            s.push_str(a);
+        }
+        if let Some(t) = &self.toolchain {
+            s = format!("RUSTUP_TOOLCHAIN={} {s}", t.to_string_lossy());
+        }
+        s
+    }
+
+    fn run(&self, args: &[&str]) -> Result<String> {
+        let output = self.command().args(args).output().map_err(|e| Error::Rustc {
+            command: self.describe(args),
+            detail: e.to_string(),
+        })?;
+        if !output.status.success() {
+            return Err(Error::Rustc {
+                command: self.describe(args),
+                detail: format!(
+                    "{}: {}",
+                    output.status,
+                    String::from_utf8_lossy(&output.stderr).trim()
+                ),
+            });
+        }
+        String::from_utf8(output.stdout).map_err(|_| Error::Rustc {
+            command: self.describe(args),
+            detail: "output is not UTF-8".into(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,60 @@
+use super::*;
+
+const VERBOSE: &str = "rustc 1.96.0 (ac68faa20 2026-05-25) (built from a source tarball)
+binary: rustc
+commit-hash: ac68faa20c58cbccd01ee7208bf3b6e93a7d7f96
+commit-date: 2026-05-25
+host: x86_64-unknown-linux-gnu
+release: 1.96.0
+LLVM version: 22.1.8
+";
+
+#[test]
+fn parses_verbose_output() {
+    let v = RustcVersion::parse(VERBOSE).unwrap();
+    assert_eq!(v.release, "1.96.0");
+    assert_eq!(
+        v.commit_hash.as_deref(),
+        Some("ac68faa20c58cbccd01ee7208bf3b6e93a7d7f96")
+    );
+    assert_eq!(v.host.as_deref(), Some("x86_64-unknown-linux-gnu"));
+    assert_eq!(v.identity(), "1.96.0 (ac68faa20 2026-05-25)");
+}
+
+#[test]
+fn parses_release_and_manifest_version() {
+    let release = RustcVersion::parse("1.96.0").unwrap();
+    assert!(!release.is_exact());
+    let manifest = RustcVersion::parse("1.96.0 (ac68faa20 2026-05-25)").unwrap();
+    assert_eq!(manifest.commit_hash.as_deref(), Some("ac68faa20"));
+    let line = RustcVersion::parse("rustc 1.96.0 (ac68faa20 2026-05-25)").unwrap();
+    assert_eq!(line, manifest);
+}
+
+#[test]
+fn matching_uses_commit_prefixes() {
+    let full = RustcVersion::parse(VERBOSE).unwrap();
+    let short = RustcVersion::parse("1.96.0 (ac68faa20 2026-05-25)").unwrap();
+    let other = RustcVersion::parse("1.96.0 (0123456789 2026-05-25)").unwrap();
+    let release = RustcVersion::parse("1.96.0").unwrap();
+    assert!(full.matches(&short) && short.matches(&full));
+    assert!(!full.matches(&other));
+    assert!(full.matches(&release));
+    assert!(!full.matches(&RustcVersion::parse("1.95.0").unwrap()));
+}
+
+#[test]
+fn refuses_garbage() {
+    for bad in ["", "1.96", "v1.96.0", "1.96.0 (zz 2026)", "nightly", "1.96.0-beta.1"] {
+        let err = RustcVersion::parse(bad).unwrap_err().to_string();
+        assert!(err.contains("invalid rustc version"), "{bad}: {err}");
+    }
+}
+
+#[test]
+fn asks_the_real_compiler() {
+    let rustc = Rustc::active();
+    let version = rustc.version().unwrap();
+    assert!(version.is_exact());
+    assert!(rustc.sysroot().unwrap().join("lib").is_dir());
+}
