@@ -63,7 +63,10 @@ impl<'a> Writer<'a> {
     fn count_entry(&mut self, name: &str) -> Result<()> {
         self.entries += 1;
         if self.entries > self.limits.max_entries {
-            return Err(self.refuse(name, format!("is past the limit of {} entries", self.limits.max_entries)));
+            return Err(self.refuse(
+                name,
+                format!("is past the limit of {} entries", self.limits.max_entries),
+            ));
         }
         if !self.seen.insert(name.to_string()) {
             return Err(self.refuse(name, "appears twice"));
@@ -160,7 +163,13 @@ fn plain_components(name: &str) -> std::result::Result<Vec<String>, &'static str
 /// Unpacks a rust-installer `rust-std` tarball (already decompressed) into
 /// `<root>/lib/rustlib/<target>/`, checks its metadata against what it contained, and
 /// returns the files written. `origin` names the archive in errors.
-pub fn unpack_component(tar_stream: impl Read, target: &str, root: &Path, origin: &str, limits: Limits) -> Result<Extracted> {
+pub fn unpack_component(
+    tar_stream: impl Read,
+    target: &str,
+    root: &Path,
+    origin: &str,
+    limits: Limits,
+) -> Result<Extracted> {
     let mut w = Writer {
         root,
         target,
@@ -194,33 +203,55 @@ pub fn unpack_component(tar_stream: impl Read, target: &str, root: &Path, origin
                 tar::EntryType::Fifo => "is a fifo",
                 _ => "is not a regular file or directory",
             };
-            return Err(w.refuse(&name, format!("{what}; only files and directories are allowed")));
+            return Err(w.refuse(
+                &name,
+                format!("{what}; only files and directories are allowed"),
+            ));
         }
         let top = &parts[0];
         match &package {
-            None if top.starts_with("rust-std-") && top.ends_with(&suffix) => package = Some(top.clone()),
-            None => return Err(w.refuse(&name, format!("is not in a 'rust-std-<version>{suffix}' directory"))),
-            Some(p) if p != top => return Err(w.refuse(&name, format!("is outside the package directory '{p}'"))),
+            None if top.starts_with("rust-std-") && top.ends_with(&suffix) => {
+                package = Some(top.clone())
+            }
+            None => {
+                return Err(w.refuse(
+                    &name,
+                    format!("is not in a 'rust-std-<version>{suffix}' directory"),
+                ))
+            }
+            Some(p) if p != top => {
+                return Err(w.refuse(&name, format!("is outside the package directory '{p}'")))
+            }
             Some(_) => {}
         }
         let rest: Vec<&str> = parts[1..].iter().map(String::as_str).collect();
         let small = |entry: &mut tar::Entry<_>, w: &Writer| -> Result<String> {
             let mut s = String::new();
-            entry.take(64 * 1024).read_to_string(&mut s).map_err(|e| w.stream_error(e))?;
+            entry
+                .take(64 * 1024)
+                .read_to_string(&mut s)
+                .map_err(|e| w.stream_error(e))?;
             Ok(s)
         };
         match rest.as_slice() {
             [] if is_dir => {}
             ["components"] if !is_dir => components = Some(small(&mut entry, &w)?),
-            ["rust-installer-version"] if !is_dir => installer_version = Some(small(&mut entry, &w)?),
+            ["rust-installer-version"] if !is_dir => {
+                installer_version = Some(small(&mut entry, &w)?)
+            }
             // rust-installer also ships install.sh and license files at the top: not installed.
             [_] if !is_dir => {
                 io::copy(&mut entry, &mut io::sink()).map_err(|e| w.stream_error(e))?;
             }
             [c] if is_dir && *c == component => {}
-            [c, "manifest.in"] if *c == component && !is_dir => manifest_in = Some(small(&mut entry, &w)?),
-            [c, "lib"] | [c, "lib", "rustlib"] | [c, "lib", "rustlib", _] if *c == component && is_dir && rest.get(3).is_none_or(|t| *t == target) => {}
-            [c, "lib", "rustlib", t, inner @ ..] if *c == component && *t == target && !inner.is_empty() => {
+            [c, "manifest.in"] if *c == component && !is_dir => {
+                manifest_in = Some(small(&mut entry, &w)?)
+            }
+            [c, "lib"] | [c, "lib", "rustlib"] | [c, "lib", "rustlib", _]
+                if *c == component && is_dir && rest.get(3).is_none_or(|t| *t == target) => {}
+            [c, "lib", "rustlib", t, inner @ ..]
+                if *c == component && *t == target && !inner.is_empty() =>
+            {
                 let rel: PathBuf = inner.iter().collect();
                 if is_dir {
                     w.dir(&rel)?;
@@ -229,10 +260,16 @@ pub fn unpack_component(tar_stream: impl Read, target: &str, root: &Path, origin
                 }
             }
             _ => {
-                return Err(w.refuse(&name, format!("is outside '{component}/lib/rustlib/{target}/'")));
+                return Err(w.refuse(
+                    &name,
+                    format!("is outside '{component}/lib/rustlib/{target}/'"),
+                ));
             }
         }
     }
+    // Read to the end, so that the decompressor checks its trailer (a truncated or corrupt
+    // xz/gzip stream fails here even when the tar ended cleanly).
+    io::copy(&mut archive.into_inner(), &mut io::sink()).map_err(|e| w.stream_error(e))?;
     let package = package.ok_or_else(|| Error::CorruptArchive {
         archive: origin.to_string(),
         message: "the archive is empty".into(),
@@ -242,26 +279,47 @@ pub fn unpack_component(tar_stream: impl Read, target: &str, root: &Path, origin
         message,
     };
     if installer_version.as_deref().map(str::trim) != Some(INSTALLER_VERSION) {
-        return Err(corrupt(format!("'{package}/rust-installer-version' is missing or not '{INSTALLER_VERSION}'")));
+        return Err(corrupt(format!(
+            "'{package}/rust-installer-version' is missing or not '{INSTALLER_VERSION}'"
+        )));
     }
-    if !components.as_deref().unwrap_or_default().lines().any(|l| l.trim() == component) {
-        return Err(corrupt(format!("'{package}/components' does not list '{component}'")));
+    if !components
+        .as_deref()
+        .unwrap_or_default()
+        .lines()
+        .any(|l| l.trim() == component)
+    {
+        return Err(corrupt(format!(
+            "'{package}/components' does not list '{component}'"
+        )));
     }
-    let manifest_in = manifest_in.ok_or_else(|| corrupt(format!("'{package}/{component}/manifest.in' is missing")))?;
+    let manifest_in = manifest_in
+        .ok_or_else(|| corrupt(format!("'{package}/{component}/manifest.in' is missing")))?;
     let files = w.finish();
     check_manifest_in(&manifest_in, target, &files).map_err(corrupt)?;
-    Ok(Extracted { files, rust_version: None })
+    Ok(Extracted {
+        files,
+        rust_version: None,
+    })
 }
 
 /// Every `file:` line of manifest.in names an unpacked file, and every unpacked file is listed
 /// (directly or under a `dir:` line).
-fn check_manifest_in(text: &str, target: &str, files: &[FileRecord]) -> std::result::Result<(), String> {
+fn check_manifest_in(
+    text: &str,
+    target: &str,
+    files: &[FileRecord],
+) -> std::result::Result<(), String> {
     let prefix = format!("{}/", unix_path(&target_dir(target)));
     let mut listed = BTreeSet::new();
     let mut dirs = Vec::new();
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let (kind, path) = line.split_once(':').ok_or_else(|| format!("manifest.in line '{line}' has no 'file:' or 'dir:'"))?;
-        let rel = path.strip_prefix(&prefix).ok_or_else(|| format!("manifest.in lists '{path}', outside '{prefix}'"))?;
+        let (kind, path) = line
+            .split_once(':')
+            .ok_or_else(|| format!("manifest.in line '{line}' has no 'file:' or 'dir:'"))?;
+        let rel = path
+            .strip_prefix(&prefix)
+            .ok_or_else(|| format!("manifest.in lists '{path}', outside '{prefix}'"))?;
         match kind {
             "file" => {
                 listed.insert(rel.to_string());
@@ -272,17 +330,30 @@ fn check_manifest_in(text: &str, target: &str, files: &[FileRecord]) -> std::res
     }
     let present: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
     if let Some(missing) = listed.difference(&present).next() {
-        return Err(format!("manifest.in lists '{missing}' but the archive does not contain it"));
+        return Err(format!(
+            "manifest.in lists '{missing}' but the archive does not contain it"
+        ));
     }
-    if let Some(extra) = present.iter().find(|p| !listed.contains(*p) && !dirs.iter().any(|d| p.starts_with(d.as_str()))) {
-        return Err(format!("the archive contains '{extra}' but manifest.in does not list it"));
+    if let Some(extra) = present
+        .iter()
+        .find(|p| !listed.contains(*p) && !dirs.iter().any(|d| p.starts_with(d.as_str())))
+    {
+        return Err(format!(
+            "the archive contains '{extra}' but manifest.in does not list it"
+        ));
     }
     Ok(())
 }
 
 /// Unpacks the Xous project's release zip (`lib/rustlib/<target>/...` and `RUST_VERSION`)
 /// into `<root>/lib/rustlib/<target>/`.
-pub fn unpack_release_zip(zip_path: &Path, target: &str, root: &Path, origin: &str, limits: Limits) -> Result<Extracted> {
+pub fn unpack_release_zip(
+    zip_path: &Path,
+    target: &str,
+    root: &Path,
+    origin: &str,
+    limits: Limits,
+) -> Result<Extracted> {
     let mut w = Writer {
         root,
         target,
@@ -298,7 +369,8 @@ pub fn unpack_release_zip(zip_path: &Path, target: &str, root: &Path, origin: &s
         message,
     };
     let file = fs::File::open(zip_path).ctx("open", zip_path)?;
-    let mut zip = zip::ZipArchive::new(io::BufReader::new(file)).map_err(|e| corrupt(e.to_string()))?;
+    let mut zip =
+        zip::ZipArchive::new(io::BufReader::new(file)).map_err(|e| corrupt(e.to_string()))?;
     let mut rust_version = None;
     let expected_prefix = ["lib", "rustlib", target];
     for i in 0..zip.len() {
@@ -309,14 +381,21 @@ pub fn unpack_release_zip(zip_path: &Path, target: &str, root: &Path, origin: &s
         let mode = entry.unix_mode().unwrap_or(0);
         let file_type = mode & 0o170000;
         let is_dir = entry.is_dir();
-        if entry.is_symlink() || (file_type != 0 && file_type != 0o100000 && file_type != 0o040000) {
-            return Err(w.refuse(&name, "is a link or special file; only files and directories are allowed"));
+        if entry.is_symlink() || (file_type != 0 && file_type != 0o100000 && file_type != 0o040000)
+        {
+            return Err(w.refuse(
+                &name,
+                "is a link or special file; only files and directories are allowed",
+            ));
         }
         let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
         match parts.as_slice() {
             ["RUST_VERSION"] if !is_dir => {
                 let mut s = String::new();
-                (&mut entry).take(4096).read_to_string(&mut s).map_err(|e| w.stream_error(e))?;
+                (&mut entry)
+                    .take(4096)
+                    .read_to_string(&mut s)
+                    .map_err(|e| w.stream_error(e))?;
                 rust_version = Some(s.trim().to_string());
             }
             p if is_dir && p.len() <= 3 && expected_prefix.starts_with(p) => {}
@@ -335,7 +414,10 @@ pub fn unpack_release_zip(zip_path: &Path, target: &str, root: &Path, origin: &s
     if files.is_empty() {
         return Err(corrupt(format!("no files under 'lib/rustlib/{target}/'")));
     }
-    Ok(Extracted { files, rust_version })
+    Ok(Extracted {
+        files,
+        rust_version,
+    })
 }
 
 #[cfg(test)]

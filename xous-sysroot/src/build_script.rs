@@ -17,7 +17,10 @@ pub fn install_or_exit(installer: &Installer) -> Sysroot {
         Err(e) => {
             let text = e.to_string();
             let mut lines = text.lines();
-            eprintln!("error occurred in xous-sysroot: {}", lines.next().unwrap_or_default());
+            eprintln!(
+                "error occurred in xous-sysroot: {}",
+                lines.next().unwrap_or_default()
+            );
             for line in lines {
                 eprintln!("{line}");
             }

@@ -88,10 +88,20 @@ impl ComponentLayout {
         dirs.sort();
         dirs.dedup();
 
-        let mut entries: Vec<(PathBuf, Entry)> = dirs.into_iter().map(|d| (d, Entry::Dir)).collect();
-        entries.push((top.join("components"), Entry::Bytes(format!("{}\n", self.component_name()).into_bytes())));
-        entries.push((top.join("rust-installer-version"), Entry::Bytes(format!("{INSTALLER_VERSION}\n").into_bytes())));
-        entries.push((component.join("manifest.in"), Entry::Bytes(manifest_in.into_bytes())));
+        let mut entries: Vec<(PathBuf, Entry)> =
+            dirs.into_iter().map(|d| (d, Entry::Dir)).collect();
+        entries.push((
+            top.join("components"),
+            Entry::Bytes(format!("{}\n", self.component_name()).into_bytes()),
+        ));
+        entries.push((
+            top.join("rust-installer-version"),
+            Entry::Bytes(format!("{INSTALLER_VERSION}\n").into_bytes()),
+        ));
+        entries.push((
+            component.join("manifest.in"),
+            Entry::Bytes(manifest_in.into_bytes()),
+        ));
         for file in &files {
             entries.push((into.join(file), Entry::File(source.join(file))));
         }
@@ -126,7 +136,10 @@ impl ComponentLayout {
                 }
             }
         }
-        tar.into_inner().ctx("finish tar", &top)?.flush().ctx("flush tar", &top)?;
+        tar.into_inner()
+            .ctx("finish tar", &top)?
+            .flush()
+            .ctx("flush tar", &top)?;
         Ok(())
     }
 

@@ -4,7 +4,7 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::error::{Error, IoContext, Result};
@@ -49,11 +49,15 @@ impl Location {
             };
             let loopback = host == "localhost"
                 || host == "::1"
-                || host.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback());
+                || host
+                    .parse::<std::net::Ipv4Addr>()
+                    .is_ok_and(|ip| ip.is_loopback());
             if loopback || allow_http {
                 return Ok(Location::Http(url.to_string()));
             }
-            return Err(Error::InsecureUrl { url: url.to_string() });
+            return Err(Error::InsecureUrl {
+                url: url.to_string(),
+            });
         }
         if url.contains("://") {
             return Err(Error::UnsupportedUrl {
@@ -140,7 +144,12 @@ pub(crate) struct Transport {
 }
 
 impl Transport {
-    pub(crate) fn new(timeout: Duration, retries: u32, allow_http: bool, progress: Option<ProgressFn>) -> Self {
+    pub(crate) fn new(
+        timeout: Duration,
+        retries: u32,
+        allow_http: bool,
+        progress: Option<ProgressFn>,
+    ) -> Self {
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_connect(Some(timeout))
@@ -190,10 +199,12 @@ impl Transport {
                 .reader
                 .take(SMALL_LIMIT + 1)
                 .read_to_end(&mut out)
-                .map_err(|e| TransportError::from_io(&e).unwrap_or(Error::Network {
-                    url: url.to_string(),
-                    message: e.to_string(),
-                }))?;
+                .map_err(|e| {
+                    TransportError::from_io(&e).unwrap_or(Error::Network {
+                        url: url.to_string(),
+                        message: e.to_string(),
+                    })
+                })?;
             if out.len() as u64 > SMALL_LIMIT {
                 return Err(Error::Network {
                     url: url.to_string(),
@@ -254,7 +265,9 @@ impl Transport {
                         let start = spec.split('-').next().and_then(|s| s.parse::<u64>().ok());
                         let total = spec.rsplit('/').next().and_then(|s| s.parse::<u64>().ok());
                         if start != Some(offset) {
-                            return Err(network(format!("bad Content-Range '{range}' for a request from byte {offset}")));
+                            return Err(network(format!(
+                                "bad Content-Range '{range}' for a request from byte {offset}"
+                            )));
                         }
                         (offset, total.or(length.map(|l| l + offset)))
                     }
@@ -263,7 +276,12 @@ impl Transport {
                         // start over and let the hash decide.
                         return self.open(&url, 0);
                     }
-                    _ => return Err(Error::HttpStatus { url: url.clone(), status }),
+                    _ => {
+                        return Err(Error::HttpStatus {
+                            url: url.clone(),
+                            status,
+                        })
+                    }
                 };
                 let reader = BodyReader {
                     inner: response.into_body().into_reader(),
@@ -349,10 +367,19 @@ impl DownloadCache {
         let opened = transport.open(&archive.url, have)?;
         let (prefix, out): (Box<dyn Read>, File) = if opened.offset > 0 {
             let prefix = File::open(&partial).ctx("open", &partial)?;
-            let out = OpenOptions::new().append(true).open(&partial).ctx("open", &partial)?;
-            (Box::new(io::BufReader::new(prefix.take(opened.offset))), out)
+            let out = OpenOptions::new()
+                .append(true)
+                .open(&partial)
+                .ctx("open", &partial)?;
+            (
+                Box::new(io::BufReader::new(prefix.take(opened.offset))),
+                out,
+            )
         } else {
-            (Box::new(io::empty()), File::create(&partial).ctx("create", &partial)?)
+            (
+                Box::new(io::empty()),
+                File::create(&partial).ctx("create", &partial)?,
+            )
         };
         let tee = Tee {
             inner: opened.reader,
@@ -368,7 +395,20 @@ impl DownloadCache {
             progress: &transport.progress,
         };
         let mut reader = HashingReader::new(counter);
-        let result = sink(&mut reader);
+        let mut result = sink(&mut reader);
+        if let Err(Error::CorruptArchive { .. } | Error::UnsafeArchive { .. }) = &result {
+            // Was it the transfer? Read the rest: if the hash is wrong, say so (and retry).
+            if let Ok((actual, _)) = HashingReader::finish_ref(&mut reader) {
+                if actual != archive.sha256 {
+                    let _ = fs::remove_file(&partial);
+                    result = Err(Error::ChecksumMismatch {
+                        url: archive.url.clone(),
+                        expected: archive.sha256.clone(),
+                        actual,
+                    });
+                }
+            }
+        }
         let finished = result.and_then(|()| {
             reader.finish().map_err(|e| {
                 TransportError::from_io(&e).unwrap_or(Error::Io {
@@ -458,7 +498,9 @@ impl<R: Read> Read for Counter<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.bytes += n as u64;
-        if self.progress.is_some() && (self.bytes - self.reported >= 256 * 1024 || (n == 0 && self.bytes != self.reported)) {
+        if self.progress.is_some()
+            && (self.bytes - self.reported >= 256 * 1024 || (n == 0 && self.bytes != self.reported))
+        {
             self.reported = self.bytes;
             report(
                 self.progress,
@@ -479,14 +521,41 @@ mod tests {
 
     #[test]
     fn classifies_urls() {
-        assert!(matches!(Location::parse("http://127.0.0.1:80/x", false), Ok(Location::Http(_))));
-        assert!(matches!(Location::parse("http://localhost/x", false), Ok(Location::Http(_))));
-        assert!(matches!(Location::parse("http://[::1]:8/x", false), Ok(Location::Http(_))));
-        assert!(matches!(Location::parse("http://example.com/x", false), Err(Error::InsecureUrl { .. })));
-        assert!(matches!(Location::parse("http://127.0.0.1.example.com/x", false), Err(Error::InsecureUrl { .. })));
-        assert!(matches!(Location::parse("http://example.com/x", true), Ok(Location::Http(_))));
-        assert_eq!(Location::parse("file:///tmp/d", false).unwrap(), Location::File("/tmp/d".into()));
-        assert_eq!(Location::parse("some/dir", false).unwrap(), Location::File("some/dir".into()));
-        assert!(matches!(Location::parse("ftp://h/x", false), Err(Error::UnsupportedUrl { .. })));
+        assert!(matches!(
+            Location::parse("http://127.0.0.1:80/x", false),
+            Ok(Location::Http(_))
+        ));
+        assert!(matches!(
+            Location::parse("http://localhost/x", false),
+            Ok(Location::Http(_))
+        ));
+        assert!(matches!(
+            Location::parse("http://[::1]:8/x", false),
+            Ok(Location::Http(_))
+        ));
+        assert!(matches!(
+            Location::parse("http://example.com/x", false),
+            Err(Error::InsecureUrl { .. })
+        ));
+        assert!(matches!(
+            Location::parse("http://127.0.0.1.example.com/x", false),
+            Err(Error::InsecureUrl { .. })
+        ));
+        assert!(matches!(
+            Location::parse("http://example.com/x", true),
+            Ok(Location::Http(_))
+        ));
+        assert_eq!(
+            Location::parse("file:///tmp/d", false).unwrap(),
+            Location::File("/tmp/d".into())
+        );
+        assert_eq!(
+            Location::parse("some/dir", false).unwrap(),
+            Location::File("some/dir".into())
+        );
+        assert!(matches!(
+            Location::parse("ftp://h/x", false),
+            Err(Error::UnsupportedUrl { .. })
+        ));
     }
 }

@@ -21,7 +21,12 @@ pub fn var(name: &str) -> Option<String> {
 
 /// [`var`] as a boolean: `1`, `true`, `yes` and `on` (any case) are true.
 pub fn flag(name: &str) -> Option<bool> {
-    var(name).map(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on"))
+    var(name).map(|v| {
+        matches!(
+            v.trim().to_ascii_lowercase().as_str(),
+            "1" | "true" | "yes" | "on"
+        )
+    })
 }
 
 /// Whether this process is a cargo build script (cargo sets `OUT_DIR` and `TARGET` for them).

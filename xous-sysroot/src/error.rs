@@ -122,7 +122,9 @@ pub enum Error {
         reason: String,
     },
     /// An archive could not be decoded.
-    #[error("corrupt archive '{archive}': {message}\nhelp: retry the download; nothing was installed")]
+    #[error(
+        "corrupt archive '{archive}': {message}\nhelp: retry the download; nothing was installed"
+    )]
     CorruptArchive {
         /// The archive's URL or path.
         archive: String,

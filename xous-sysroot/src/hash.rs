@@ -31,8 +31,13 @@ impl<R: Read> HashingReader<R> {
 
     /// Reads what is left, then returns the hex digest of everything read and the byte count.
     pub fn finish(mut self) -> io::Result<(String, u64)> {
-        io::copy(&mut self, &mut io::sink())?;
-        Ok((hex(&self.hasher.finalize()), self.bytes))
+        Self::finish_ref(&mut self)
+    }
+
+    /// [`HashingReader::finish`] through a reference (the reader stays usable for nothing more).
+    pub fn finish_ref(this: &mut Self) -> io::Result<(String, u64)> {
+        io::copy(this, &mut io::sink())?;
+        Ok((hex(&this.hasher.clone().finalize()), this.bytes))
     }
 }
 

@@ -61,9 +61,10 @@ impl Destination {
         for entry in entries.flatten() {
             let name = entry.file_name();
             let name = name.to_string_lossy();
-            let ours = [STAGING, TRASH]
-                .iter()
-                .any(|p| name.strip_prefix(p).is_some_and(|rest| rest.starts_with(&format!("{}-", self.target))));
+            let ours = [STAGING, TRASH].iter().any(|p| {
+                name.strip_prefix(p)
+                    .is_some_and(|rest| rest.starts_with(&format!("{}-", self.target)))
+            });
             if ours {
                 fs::remove_dir_all(entry.path()).ctx("remove leftover", entry.path())?;
             }
@@ -76,7 +77,10 @@ impl Destination {
         let root = self.temp_name(STAGING);
         let dir = root.join(target_dir(&self.target));
         fs::create_dir_all(&dir).ctx("create staging directory", &dir)?;
-        Ok(Staging { root, committed: false })
+        Ok(Staging {
+            root,
+            committed: false,
+        })
     }
 
     /// Moves the staged library into place: the previous install (if any) is renamed aside,

@@ -218,23 +218,31 @@ impl Installer {
             },
         };
         let offline = self.offline.unwrap_or_else(|| {
-            env::flag("XOUS_SYSROOT_OFFLINE").unwrap_or(false) || env::flag("CARGO_NET_OFFLINE").unwrap_or(false)
+            env::flag("XOUS_SYSROOT_OFFLINE").unwrap_or(false)
+                || env::flag("CARGO_NET_OFFLINE").unwrap_or(false)
         });
         let sources = match &self.sources {
             Some(sources) => sources.clone(),
             None => {
                 let servers = if self.dist_servers.is_empty() {
                     env::var("XOUS_SYSROOT_DIST_SERVER")
-                        .map(|v| v.split([',', ' ', '\n']).filter(|s| !s.is_empty()).map(str::to_string).collect())
+                        .map(|v| {
+                            v.split([',', ' ', '\n'])
+                                .filter(|s| !s.is_empty())
+                                .map(str::to_string)
+                                .collect()
+                        })
                         .unwrap_or_default()
                 } else {
                     self.dist_servers.clone()
                 };
                 let mut sources = vec![Source::Cache];
                 sources.extend(servers.into_iter().map(Source::DistServer));
-                let repo = env::var("XOUS_SYSROOT_GITHUB_REPO").unwrap_or_else(|| crate::source::GITHUB_REPO.into());
+                let repo = env::var("XOUS_SYSROOT_GITHUB_REPO")
+                    .unwrap_or_else(|| crate::source::GITHUB_REPO.into());
                 if repo != "none" {
-                    let api = env::var("XOUS_SYSROOT_GITHUB_API").unwrap_or_else(|| crate::source::GITHUB_API.into());
+                    let api = env::var("XOUS_SYSROOT_GITHUB_API")
+                        .unwrap_or_else(|| crate::source::GITHUB_API.into());
                     sources.push(Source::GithubReleases { api, repo });
                 }
                 sources
@@ -275,12 +283,21 @@ impl Installer {
     }
 
     /// The complete, matching install at `dest`, if any. Costs a stamp read and a stat per file.
-    fn installed(&self, s: &Settings, dest: &Destination, version: Option<&RustcVersion>) -> Option<Sysroot> {
+    fn installed(
+        &self,
+        s: &Settings,
+        dest: &Destination,
+        version: Option<&RustcVersion>,
+    ) -> Option<Sysroot> {
         let stamp = dest.stamp()?;
         let matches = match version {
             Some(v) => RustcVersion::parse(&stamp.rustc).is_ok_and(|r| v.matches(&r)),
             // No version given: in toolchain mode an unchanged compiler binary is the same compiler.
-            None => s.mode == Mode::Toolchain && stamp.compiler.is_some() && stamp.compiler == compiler_fingerprint(&dest.root),
+            None => {
+                s.mode == Mode::Toolchain
+                    && stamp.compiler.is_some()
+                    && stamp.compiler == compiler_fingerprint(&dest.root)
+            }
         };
         if !matches || !stamp.files_present(&dest.target_dir()) {
             return None;
@@ -346,7 +363,13 @@ impl Installer {
         }
         dest.clean_leftovers()?;
 
-        let transport = Transport::new(self.timeout, self.retries, self.allow_http.unwrap_or_else(|| env::flag("XOUS_SYSROOT_ALLOW_HTTP").unwrap_or(false)), self.progress.clone());
+        let transport = Transport::new(
+            self.timeout,
+            self.retries,
+            self.allow_http
+                .unwrap_or_else(|| env::flag("XOUS_SYSROOT_ALLOW_HTTP").unwrap_or(false)),
+            self.progress.clone(),
+        );
         let cache = DownloadCache::new(s.cache_dir.join("downloads"));
         let index = CacheIndex::new(&s.cache_dir, &self.target);
         let mut attempts: Vec<(String, Error)> = Vec::new();
@@ -354,7 +377,12 @@ impl Installer {
             if s.offline && source.is_remote() {
                 continue;
             }
-            report(&self.progress, Progress::Resolving { source: source.to_string() });
+            report(
+                &self.progress,
+                Progress::Resolving {
+                    source: source.to_string(),
+                },
+            );
             let offers = match source {
                 Source::Cache => index
                     .lookup(&version)
@@ -378,7 +406,17 @@ impl Installer {
                 },
             };
             for offer in offers {
-                let result = transport.with_retries(|| self.attempt(&s, &dest, &transport, &cache, &offer, &version, compiler.as_ref()));
+                let result = transport.with_retries(|| {
+                    self.attempt(
+                        &s,
+                        &dest,
+                        &transport,
+                        &cache,
+                        &offer,
+                        &version,
+                        compiler.as_ref(),
+                    )
+                });
                 match result {
                     Ok(stamp) => {
                         index.record(CacheEntry {
@@ -415,7 +453,10 @@ impl Installer {
         Err(Error::NotAvailable {
             version: version.identity(),
             target: self.target.clone(),
-            attempts: attempts.into_iter().map(|(s, e)| (s, e.to_string())).collect(),
+            attempts: attempts
+                .into_iter()
+                .map(|(s, e)| (s, e.to_string()))
+                .collect(),
         })
     }
 
@@ -443,9 +484,21 @@ impl Installer {
                 let mut out = None;
                 cache.stream(transport, archive, &mut |reader| {
                     let extracted = if format == ArchiveFormat::TarXz {
-                        unpack_component(xz2::read::XzDecoder::new(reader), target, staging.root(), &archive.url, self.limits)?
+                        unpack_component(
+                            xz2::read::XzDecoder::new(reader),
+                            target,
+                            staging.root(),
+                            &archive.url,
+                            self.limits,
+                        )?
                     } else {
-                        unpack_component(flate2::read::GzDecoder::new(reader), target, staging.root(), &archive.url, self.limits)?
+                        unpack_component(
+                            flate2::read::GzDecoder::new(reader),
+                            target,
+                            staging.root(),
+                            &archive.url,
+                            self.limits,
+                        )?
                     };
                     out = Some(extracted);
                     Ok(())
@@ -463,12 +516,26 @@ impl Installer {
                 });
             }
         }
-        let identity = compiler.map(RustcVersion::identity).unwrap_or_else(|| offer.rustc.clone());
+        let identity = compiler
+            .map(RustcVersion::identity)
+            .unwrap_or_else(|| offer.rustc.clone());
         if let Some(compiler) = compiler.filter(|_| self.smoke_test) {
             report(&self.progress, Progress::SmokeTest);
-            smoke_compile(&s.rustc, &compiler.identity(), staging.root(), target, &archive.url)?;
+            smoke_compile(
+                &s.rustc,
+                &compiler.identity(),
+                staging.root(),
+                target,
+                &archive.url,
+            )?;
         }
-        let mut stamp = Stamp::new(target, &identity, &archive.url, &archive.sha256, extracted.files);
+        let mut stamp = Stamp::new(
+            target,
+            &identity,
+            &archive.url,
+            &archive.sha256,
+            extracted.files,
+        );
         if s.mode == Mode::Toolchain && compiler.is_some() {
             stamp.compiler = compiler_fingerprint(&dest.root);
         }
@@ -486,8 +553,14 @@ impl Installer {
             path: dest.root.clone(),
             target: self.target.clone(),
             mode: s.mode,
-            rustc: stamp.as_ref().map(|st| st.rustc.clone()).unwrap_or_default(),
-            source: stamp.as_ref().map(|st| st.source.clone()).unwrap_or_default(),
+            rustc: stamp
+                .as_ref()
+                .map(|st| st.rustc.clone())
+                .unwrap_or_default(),
+            source: stamp
+                .as_ref()
+                .map(|st| st.source.clone())
+                .unwrap_or_default(),
             status: InstallStatus::AlreadyInstalled,
         };
         Ok((sysroot, stamp))
@@ -496,7 +569,9 @@ impl Installer {
     /// Rehashes every installed file against the stamp.
     pub fn verify(&self) -> Result<Sysroot> {
         let (sysroot, stamp) = self.status()?;
-        let stamp = stamp.ok_or_else(|| Error::NotInstalled { path: sysroot.target_dir() })?;
+        let stamp = stamp.ok_or_else(|| Error::NotInstalled {
+            path: sysroot.target_dir(),
+        })?;
         let problems = stamp.verify(&sysroot.target_dir());
         if problems.is_empty() {
             Ok(sysroot)
@@ -578,9 +653,10 @@ pub fn default_cache_dir() -> Result<PathBuf> {
             .map(PathBuf::from)
             .or_else(|| env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
     };
-    base.map(|b| b.join("xous-sysroot")).ok_or_else(|| Error::Io {
-        action: "find a cache directory (set XOUS_SYSROOT_CACHE_DIR) for",
-        path: PathBuf::from("xous-sysroot"),
-        source: std::io::Error::from(std::io::ErrorKind::NotFound),
-    })
+    base.map(|b| b.join("xous-sysroot"))
+        .ok_or_else(|| Error::Io {
+            action: "find a cache directory (set XOUS_SYSROOT_CACHE_DIR) for",
+            path: PathBuf::from("xous-sysroot"),
+            source: std::io::Error::from(std::io::ErrorKind::NotFound),
+        })
 }

@@ -63,6 +63,7 @@
 pub mod archive;
 pub mod build_script;
 pub mod component;
+pub mod dist;
 mod download;
 pub mod env;
 mod error;

@@ -11,11 +11,26 @@ const PROGRAM: &str = "#![no_std]\nextern crate std;\npub fn f() -> std::string:
 
 /// Compiles a library crate that uses `std` for `target` against `sysroot` (metadata only, so
 /// no linker is needed). `compiler` and `source` only word the errors.
-pub(crate) fn smoke_compile(rustc: &Rustc, compiler: &str, sysroot: &Path, target: &str, source: &str) -> Result<()> {
+pub(crate) fn smoke_compile(
+    rustc: &Rustc,
+    compiler: &str,
+    sysroot: &Path,
+    target: &str,
+    source: &str,
+) -> Result<()> {
     let out_dir = sysroot.join(".smoke");
     let mut child = rustc
         .command()
-        .args(["--crate-type", "lib", "--crate-name", "xous_sysroot_smoke", "--edition", "2021", "--emit", "metadata"])
+        .args([
+            "--crate-type",
+            "lib",
+            "--crate-name",
+            "xous_sysroot_smoke",
+            "--edition",
+            "2021",
+            "--emit",
+            "metadata",
+        ])
         .arg("--target")
         .arg(target)
         .arg("--sysroot")

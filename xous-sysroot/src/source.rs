@@ -64,7 +64,9 @@ impl fmt::Display for Source {
         match self {
             Source::Cache => f.write_str("the local cache"),
             Source::DistServer(url) => write!(f, "dist server '{url}'"),
-            Source::GithubReleases { api, repo } => write!(f, "GitHub releases of '{repo}' ({api})"),
+            Source::GithubReleases { api, repo } => {
+                write!(f, "GitHub releases of '{repo}' ({api})")
+            }
         }
     }
 }
@@ -79,36 +81,60 @@ pub(crate) struct Offer {
 }
 
 /// Asks a remote source what it offers for `version` and `target`, best archive first.
-pub(crate) fn resolve(source: &Source, transport: &Transport, version: &RustcVersion, target: &str) -> Result<Vec<Offer>> {
+pub(crate) fn resolve(
+    source: &Source,
+    transport: &Transport,
+    version: &RustcVersion,
+    target: &str,
+) -> Result<Vec<Offer>> {
     match source {
         Source::Cache => Ok(Vec::new()),
-        Source::DistServer(root) => resolve_dist(root.trim_end_matches('/'), transport, version, target),
-        Source::GithubReleases { api, repo } => resolve_github(api.trim_end_matches('/'), repo, transport, version, target),
+        Source::DistServer(root) => {
+            resolve_dist(root.trim_end_matches('/'), transport, version, target)
+        }
+        Source::GithubReleases { api, repo } => {
+            resolve_github(api.trim_end_matches('/'), repo, transport, version, target)
+        }
     }
 }
 
-fn resolve_dist(root: &str, transport: &Transport, version: &RustcVersion, target: &str) -> Result<Vec<Offer>> {
+fn resolve_dist(
+    root: &str,
+    transport: &Transport,
+    version: &RustcVersion,
+    target: &str,
+) -> Result<Vec<Offer>> {
     let url = format!("{root}/dist/{}", Manifest::file_name(&version.release));
     let sha_url = format!("{url}.sha256");
-    let expected = parse_sha256_file(&String::from_utf8_lossy(&transport.get_small(&sha_url)?), &sha_url)?;
+    let expected = parse_sha256_file(
+        &String::from_utf8_lossy(&transport.get_small(&sha_url)?),
+        &sha_url,
+    )?;
     let body = transport.get_small(&url)?;
     let actual = sha256_bytes(&body);
     if actual != expected {
-        return Err(Error::ChecksumMismatch { url, expected, actual });
+        return Err(Error::ChecksumMismatch {
+            url,
+            expected,
+            actual,
+        });
     }
     let text = String::from_utf8(body).map_err(|_| Error::InvalidManifest {
         url: url.clone(),
         message: "not UTF-8".into(),
     })?;
     let manifest = Manifest::parse(&text, &url)?;
-    let (package, build) = manifest.rust_std(target).ok_or_else(|| Error::TargetNotOffered {
-        url: url.clone(),
-        target: target.to_string(),
-    })?;
-    let mut offered = RustcVersion::parse(&package.version).map_err(|e| Error::InvalidManifest {
-        url: url.clone(),
-        message: format!("pkg.rust-std.version: {e}"),
-    })?;
+    let (package, build) = manifest
+        .rust_std(target)
+        .ok_or_else(|| Error::TargetNotOffered {
+            url: url.clone(),
+            target: target.to_string(),
+        })?;
+    let mut offered =
+        RustcVersion::parse(&package.version).map_err(|e| Error::InvalidManifest {
+            url: url.clone(),
+            message: format!("pkg.rust-std.version: {e}"),
+        })?;
     if let Some(hash) = &package.git_commit_hash {
         offered.commit_hash = Some(hash.clone());
     }
@@ -150,16 +176,26 @@ struct Asset {
 
 /// The release zip's name: `riscv32imac-unknown-xous_1.96.0.zip`.
 pub fn release_zip_name(target: &str, release: &str) -> String {
-    format!("{}_{release}.zip", target.strip_suffix("-elf").unwrap_or(target))
+    format!(
+        "{}_{release}.zip",
+        target.strip_suffix("-elf").unwrap_or(target)
+    )
 }
 
-fn resolve_github(api: &str, repo: &str, transport: &Transport, version: &RustcVersion, target: &str) -> Result<Vec<Offer>> {
+fn resolve_github(
+    api: &str,
+    repo: &str,
+    transport: &Transport,
+    version: &RustcVersion,
+    target: &str,
+) -> Result<Vec<Offer>> {
     let url = format!("{api}/repos/{repo}/releases?per_page=100");
     let body = transport.get_small(&url)?;
-    let releases: Vec<Release> = serde_json::from_slice(&body).map_err(|e| Error::InvalidManifest {
-        url: url.clone(),
-        message: e.to_string(),
-    })?;
+    let releases: Vec<Release> =
+        serde_json::from_slice(&body).map_err(|e| Error::InvalidManifest {
+            url: url.clone(),
+            message: e.to_string(),
+        })?;
     let name = release_zip_name(target, &version.release);
     let asset = releases
         .iter()
@@ -176,7 +212,8 @@ fn resolve_github(api: &str, repo: &str, transport: &Transport, version: &RustcV
         .filter(|h| crate::manifest::is_sha256(h))
         .ok_or_else(|| Error::InvalidManifest {
             url: asset.browser_download_url.clone(),
-            message: "the release asset has no 'sha256:' digest; refusing an unverifiable download".into(),
+            message: "the release asset has no 'sha256:' digest; refusing an unverifiable download"
+                .into(),
         })?;
     Ok(vec![Offer {
         archive: Archive {
@@ -243,11 +280,14 @@ impl CacheIndex {
     pub(crate) fn record(&self, entry: CacheEntry) -> Result<()> {
         let dir = self.path.parent().expect("index path has a parent");
         let _lock = crate::lock::FileLock::exclusive(&self.path.with_extension("lock"), || {})?;
-        let mut file = IndexFile { entry: self.entries() };
+        let mut file = IndexFile {
+            entry: self.entries(),
+        };
         file.entry.retain(|e| e.sha256 != entry.sha256);
         file.entry.push(entry);
         let tmp = dir.join(format!(".index-{}.tmp", std::process::id()));
-        std::fs::write(&tmp, toml::to_string(&file).expect("index serializes")).ctx("write", &tmp)?;
+        std::fs::write(&tmp, toml::to_string(&file).expect("index serializes"))
+            .ctx("write", &tmp)?;
         std::fs::rename(&tmp, &self.path).ctx("rename", &self.path)
     }
 }

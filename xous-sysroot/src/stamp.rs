@@ -66,7 +66,12 @@ impl Fingerprint {
     /// The fingerprint of `path` now, or `None` if it cannot be read.
     pub fn of(path: &Path) -> Option<Self> {
         let meta = std::fs::metadata(path).ok()?;
-        let mtime_ns = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?.as_nanos();
+        let mtime_ns = meta
+            .modified()
+            .ok()?
+            .duration_since(UNIX_EPOCH)
+            .ok()?
+            .as_nanos();
         Some(Fingerprint {
             path: path.to_path_buf(),
             size: meta.len(),
@@ -77,7 +82,13 @@ impl Fingerprint {
 
 impl Stamp {
     /// A stamp for files just extracted.
-    pub fn new(target: &str, rustc: &str, source: &str, archive_sha256: &str, files: Vec<FileRecord>) -> Self {
+    pub fn new(
+        target: &str,
+        rustc: &str,
+        source: &str,
+        archive_sha256: &str,
+        files: Vec<FileRecord>,
+    ) -> Self {
         Stamp {
             format: FORMAT,
             target: target.to_string(),
@@ -98,7 +109,9 @@ impl Stamp {
     /// (an unreadable stamp means "not installed by us, or damaged": reinstall).
     pub fn read(target_dir: &Path) -> Option<Stamp> {
         let text = std::fs::read_to_string(target_dir.join(STAMP_FILE)).ok()?;
-        toml::from_str::<Stamp>(&text).ok().filter(|s| s.format == FORMAT)
+        toml::from_str::<Stamp>(&text)
+            .ok()
+            .filter(|s| s.format == FORMAT)
     }
 
     /// Writes the stamp into `target_dir` and flushes it to disk.
@@ -114,7 +127,8 @@ impl Stamp {
     /// Cheap completeness check: every recorded file exists with its recorded size.
     pub fn files_present(&self, target_dir: &Path) -> bool {
         self.files.iter().all(|f| {
-            std::fs::metadata(target_dir.join(&f.path)).is_ok_and(|m| m.is_file() && m.len() == f.size)
+            std::fs::metadata(target_dir.join(&f.path))
+                .is_ok_and(|m| m.is_file() && m.len() == f.size)
         })
     }
 

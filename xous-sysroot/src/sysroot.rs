@@ -22,7 +22,9 @@ impl std::str::FromStr for Mode {
         match s.trim().to_ascii_lowercase().as_str() {
             "private" => Ok(Mode::Private),
             "toolchain" => Ok(Mode::Toolchain),
-            other => Err(format!("unknown install mode '{other}': expected 'private' or 'toolchain'")),
+            other => Err(format!(
+                "unknown install mode '{other}': expected 'private' or 'toolchain'"
+            )),
         }
     }
 }
@@ -81,7 +83,11 @@ impl Sysroot {
     /// A `.cargo/config.toml` snippet applying [`Sysroot::rustflags`] to the target.
     pub fn cargo_config(&self) -> String {
         let flags: Vec<String> = self.rustflags().iter().map(|f| toml_string(f)).collect();
-        format!("[target.{}]\nrustflags = [{}]\n", self.target, flags.join(", "))
+        format!(
+            "[target.{}]\nrustflags = [{}]\n",
+            self.target,
+            flags.join(", ")
+        )
     }
 
     /// The same as a `cargo --config` argument (quoting handles paths with spaces).

@@ -258,10 +258,14 @@ impl Rustc {
     }
 
     fn run(&self, args: &[&str]) -> Result<String> {
-        let output = self.command().args(args).output().map_err(|e| Error::Rustc {
-            command: self.describe(args),
-            detail: e.to_string(),
-        })?;
+        let output = self
+            .command()
+            .args(args)
+            .output()
+            .map_err(|e| Error::Rustc {
+                command: self.describe(args),
+                detail: e.to_string(),
+            })?;
         if !output.status.success() {
             return Err(Error::Rustc {
                 command: self.describe(args),

@@ -1,1 +1,287 @@
-fn main() {}
+//! `xous-sysroot`: install, inspect, verify and remove the prebuilt libstd of a tier-3 target.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use xous_sysroot::{InstallStatus, Installer, Mode, Progress, Rustc, RustcVersion};
+
+#[derive(Parser)]
+#[command(
+    name = "xous-sysroot",
+    version,
+    about = "Install the prebuilt libstd of a tier-3 Rust target (default riscv32imac-unknown-xous-elf) for the exact rustc in use"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Install the libstd (a no-op when a matching install is present)
+    Install(Common),
+    /// Show what is installed where, for which rustc, from where
+    Status(Common),
+    /// Rehash the installed files against the stamp
+    Verify(Common),
+    /// Remove the installed libstd
+    Uninstall(Common),
+    /// Print what cargo needs to use a private sysroot (installing it first if needed)
+    Env {
+        #[command(flatten)]
+        common: Common,
+        /// Output form
+        #[arg(long, value_enum, default_value_t = EnvFormat::Shell)]
+        format: EnvFormat,
+    },
+    /// List private sysroots and cached archives
+    List(Common),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum EnvFormat {
+    /// `export CARGO_TARGET_<TRIPLE>_RUSTFLAGS=...`
+    Shell,
+    /// A `.cargo/config.toml` snippet
+    Config,
+    /// A `cargo --config` argument
+    ConfigArg,
+    /// The rustc flags alone
+    Flags,
+}
+
+#[derive(Args)]
+struct Common {
+    /// The rustc the libstd is for: a release (1.96.0) or a `rustc -V` line [default: the active rustc]
+    rustc_version: Option<String>,
+    /// Target triple
+    #[arg(long, default_value = xous_sysroot::DEFAULT_TARGET)]
+    target: String,
+    /// Install mode [default: XOUS_SYSROOT_MODE, else private]
+    #[arg(long)]
+    mode: Option<ModeArg>,
+    /// Dist server root (https://, loopback http://, file:// or a path); repeat for mirrors
+    #[arg(long = "dist-server")]
+    dist_servers: Vec<String>,
+    /// Cache directory [default: XOUS_SYSROOT_CACHE_DIR, else the user cache dir]
+    #[arg(long)]
+    cache_dir: Option<PathBuf>,
+    /// Use only the cache
+    #[arg(long)]
+    offline: bool,
+    /// The rustc to use (path or name)
+    #[arg(long, conflicts_with = "toolchain")]
+    rustc: Option<PathBuf>,
+    /// The rustup toolchain whose rustc to use
+    #[arg(long)]
+    toolchain: Option<String>,
+    /// Toolchain mode: install into this sysroot instead of the compiler's
+    #[arg(long)]
+    sysroot: Option<PathBuf>,
+    /// Skip the smoke compile
+    #[arg(long)]
+    no_smoke_test: bool,
+    /// Reinstall / remove even if the install is not ours or already matches
+    #[arg(long)]
+    force: bool,
+    /// Network timeout in seconds
+    #[arg(long, default_value_t = 30)]
+    timeout: u64,
+    /// Retries after transient failures
+    #[arg(long, default_value_t = 3)]
+    retries: u32,
+    /// Allow plain http:// to non-loopback hosts
+    #[arg(long)]
+    allow_http: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ModeArg {
+    Private,
+    Toolchain,
+}
+
+impl Common {
+    fn installer(&self, progress: bool) -> anyhow::Result<Installer> {
+        let mut i = Installer::new();
+        i.target(&self.target)
+            .timeout(Duration::from_secs(self.timeout))
+            .retries(self.retries)
+            .smoke_test(!self.no_smoke_test)
+            .force(self.force);
+        if let Some(v) = &self.rustc_version {
+            i.version(RustcVersion::parse(v)?);
+        }
+        if let Some(m) = self.mode {
+            i.mode(match m {
+                ModeArg::Private => Mode::Private,
+                ModeArg::Toolchain => Mode::Toolchain,
+            });
+        }
+        for s in &self.dist_servers {
+            i.dist_server(s);
+        }
+        if let Some(d) = &self.cache_dir {
+            i.cache_dir(d);
+        }
+        if self.offline {
+            i.offline(true);
+        }
+        if self.allow_http {
+            i.allow_insecure_http(true);
+        }
+        if let Some(r) = &self.rustc {
+            i.rustc(Rustc::new(r));
+        }
+        if let Some(t) = &self.toolchain {
+            i.rustc(Rustc::toolchain(t));
+        }
+        if let Some(s) = &self.sysroot {
+            i.sysroot(s);
+        }
+        if progress && std::io::stderr().is_terminal() {
+            i.progress(progress_bar());
+        }
+        Ok(i)
+    }
+}
+
+fn progress_bar() -> impl Fn(&Progress) + Send + Sync + 'static {
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {msg} {bytes}/{total_bytes} {wide_bar} {eta}",
+        )
+        .expect("valid template"),
+    );
+    move |event: &Progress| match event {
+        Progress::WaitingForLock { path } => {
+            bar.set_message(format!("waiting for another install ({path})"))
+        }
+        Progress::Resolving { source } => bar.set_message(format!("asking {source}")),
+        Progress::Downloading { bytes, total, .. } => {
+            bar.set_message("downloading");
+            if let Some(total) = total {
+                bar.set_length(*total);
+            }
+            bar.set_position(*bytes);
+        }
+        Progress::SmokeTest => bar.set_message("checking the library with rustc"),
+        Progress::Retrying { error, attempt } => {
+            bar.println(format!("retrying (attempt {attempt}) after: {error}"))
+        }
+        _ => {}
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Install(c) => {
+            let s = c.installer(true)?.install()?;
+            let what = match s.status {
+                InstallStatus::AlreadyInstalled => "already installed",
+                InstallStatus::Installed => "installed",
+            };
+            println!(
+                "{what}: {} for rustc {} at {} ({} mode, from {})",
+                s.target,
+                s.rustc,
+                s.target_dir().display(),
+                s.mode,
+                s.source
+            );
+        }
+        Command::Status(c) => {
+            let (s, stamp) = c.installer(false)?.status()?;
+            match stamp {
+                Some(stamp) => {
+                    println!("target:    {}", s.target);
+                    println!("mode:      {}", s.mode);
+                    println!("path:      {}", s.target_dir().display());
+                    println!("rustc:     {}", stamp.rustc);
+                    println!("source:    {}", stamp.source);
+                    println!("sha256:    {}", stamp.archive_sha256);
+                    println!("files:     {}", stamp.files.len());
+                    println!(
+                        "installed: {} (unix time) by {}",
+                        stamp.installed_at, stamp.installed_by
+                    );
+                }
+                None => {
+                    println!(
+                        "not installed: {} at {}",
+                        s.target,
+                        s.target_dir().display()
+                    );
+                    return Err(xous_sysroot::Error::NotInstalled {
+                        path: s.target_dir(),
+                    }
+                    .into());
+                }
+            }
+        }
+        Command::Verify(c) => {
+            let s = c.installer(false)?.verify()?;
+            println!(
+                "ok: every file under {} matches its recorded sha256",
+                s.target_dir().display()
+            );
+        }
+        Command::Uninstall(c) => {
+            let installer = c.installer(false)?;
+            let (s, _) = installer.status()?;
+            if installer.uninstall()? {
+                println!("removed {}", s.target_dir().display());
+            } else {
+                println!("nothing installed at {}", s.target_dir().display());
+            }
+        }
+        Command::Env { common, format } => {
+            let s = common.installer(true)?.install()?;
+            match format {
+                EnvFormat::Shell => {
+                    let (name, value) = s.cargo_env();
+                    println!("export {name}='{}'", value.replace('\'', "'\\''"));
+                }
+                EnvFormat::Config => print!("{}", s.cargo_config()),
+                EnvFormat::ConfigArg => println!("{}", s.cargo_config_arg()),
+                EnvFormat::Flags => println!("{}", s.rustflags().join(" ")),
+            }
+        }
+        Command::List(c) => {
+            let listing = c.installer(false)?.list()?;
+            println!("private sysroots:");
+            for (path, stamp) in &listing.private {
+                println!(
+                    "  {}  rustc {}  ({} files)",
+                    path.display(),
+                    stamp.rustc,
+                    stamp.files.len()
+                );
+            }
+            println!("cached archives:");
+            for e in &listing.cached {
+                println!("  {}  rustc {}  {}", &e.sha256[..16], e.rustc, e.url);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let text = format!("{e}");
+            let mut lines = text.lines();
+            eprintln!("error: {}", lines.next().unwrap_or_default());
+            for line in lines {
+                eprintln!("{line}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -45,7 +45,14 @@ fn matching_uses_commit_prefixes() {
 
 #[test]
 fn refuses_garbage() {
-    for bad in ["", "1.96", "v1.96.0", "1.96.0 (zz 2026)", "nightly", "1.96.0-beta.1"] {
+    for bad in [
+        "",
+        "1.96",
+        "v1.96.0",
+        "1.96.0 (zz 2026)",
+        "nightly",
+        "1.96.0-beta.1",
+    ] {
         let err = RustcVersion::parse(bad).unwrap_err().to_string();
         assert!(err.contains("invalid rustc version"), "{bad}: {err}");
     }

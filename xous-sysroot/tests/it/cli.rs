@@ -1,0 +1,2 @@
+//! The real CLI binary under concurrency and `kill -9`.
+#![cfg(feature = "cli")]

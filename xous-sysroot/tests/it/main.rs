@@ -1,0 +1,9 @@
+//! Integration tests of xous-sysroot against a real HTTP server on 127.0.0.1, real tarballs,
+//! real rustc and the real CLI binary.
+
+mod support;
+
+mod cli;
+mod faults;
+mod install;
+mod smoke;

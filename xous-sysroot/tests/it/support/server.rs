@@ -1,0 +1,235 @@
+//! A real HTTP/1.1 file server on 127.0.0.1 with fault injection, for download tests.
+//! Faults are queued per path and consumed one per request, so "500 then OK" is one fault.
+
+use std::collections::{HashMap, VecDeque};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// What the server does wrong for one request.
+#[derive(Debug, Clone)]
+pub enum Fault {
+    /// Answer with this status and no body.
+    Status(u16),
+    /// Send the headers and this many body bytes, then close the connection.
+    CutAfter(usize),
+    /// Flip one byte in the middle of the body.
+    Corrupt,
+    /// Sleep this long between 16 KiB chunks.
+    Slow(Duration),
+    /// Send the headers, then nothing, until the client gives up.
+    Stall,
+    /// Redirect to this path.
+    Redirect(String),
+}
+
+#[derive(Default)]
+struct State {
+    faults: HashMap<String, VecDeque<Fault>>,
+    requests: Vec<(String, Option<String>)>,
+}
+
+/// The server; it stops when dropped.
+pub struct TestServer {
+    addr: SocketAddr,
+    root: PathBuf,
+    state: Arc<Mutex<State>>,
+    ranges: Arc<AtomicBool>,
+    stop: Arc<AtomicBool>,
+}
+
+impl TestServer {
+    /// Serves the files under `root` on 127.0.0.1 at a free port; Range requests are honoured.
+    pub fn start(root: impl Into<PathBuf>) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let server = TestServer {
+            addr: listener.local_addr().unwrap(),
+            root: root.into(),
+            state: Arc::default(),
+            ranges: Arc::new(AtomicBool::new(true)),
+            stop: Arc::default(),
+        };
+        let (root, state, ranges, stop) = (
+            server.root.clone(),
+            server.state.clone(),
+            server.ranges.clone(),
+            server.stop.clone(),
+        );
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                match listener.accept() {
+                    Ok((stream, _)) => {
+                        let (root, state, ranges, stop) =
+                            (root.clone(), state.clone(), ranges.clone(), stop.clone());
+                        std::thread::spawn(move || {
+                            let _ = handle(
+                                stream,
+                                &root,
+                                &state,
+                                ranges.load(Ordering::Relaxed),
+                                &stop,
+                            );
+                        });
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(2)),
+                }
+            }
+        });
+        server
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Queues a fault for the next request of `path` (a URL path such as `/dist/x`).
+    pub fn fault(&self, path: &str, fault: Fault) {
+        self.state
+            .lock()
+            .unwrap()
+            .faults
+            .entry(path.to_string())
+            .or_default()
+            .push_back(fault);
+    }
+
+    /// Whether Range requests are honoured (default true).
+    pub fn set_ranges(&self, on: bool) {
+        self.ranges.store(on, Ordering::Relaxed);
+    }
+
+    /// The requests seen for paths ending in `suffix`, with their Range header.
+    pub fn requests(&self, suffix: &str) -> Vec<Option<String>> {
+        self.state
+            .lock()
+            .unwrap()
+            .requests
+            .iter()
+            .filter(|(p, _)| p.ends_with(suffix))
+            .map(|(_, r)| r.clone())
+            .collect()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+fn handle(
+    stream: TcpStream,
+    root: &std::path::Path,
+    state: &Mutex<State>,
+    ranges: bool,
+    stop: &AtomicBool,
+) -> std::io::Result<()> {
+    stream.set_nonblocking(false)?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    let path = line
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("/")
+        .split('?')
+        .next()
+        .unwrap_or("/")
+        .to_string();
+    let mut range = None;
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header)? == 0 || header == "\r\n" {
+            break;
+        }
+        if let Some((name, value)) = header.split_once(':') {
+            if name.eq_ignore_ascii_case("range") {
+                range = Some(value.trim().to_string());
+            }
+        }
+    }
+    let fault = {
+        let mut s = state.lock().unwrap();
+        s.requests.push((path.clone(), range.clone()));
+        s.faults.get_mut(&path).and_then(VecDeque::pop_front)
+    };
+    let mut out = stream;
+    let status_only = |out: &mut TcpStream, code: u16, extra: &str| {
+        write!(
+            out,
+            "HTTP/1.1 {code} X\r\nContent-Length: 0\r\nConnection: close\r\n{extra}\r\n"
+        )
+    };
+    match &fault {
+        Some(Fault::Status(code)) => return status_only(&mut out, *code, ""),
+        Some(Fault::Redirect(to)) => {
+            return status_only(&mut out, 302, &format!("Location: {to}\r\n"))
+        }
+        _ => {}
+    }
+    let file = root.join(path.trim_start_matches('/'));
+    let Ok(mut body) = std::fs::read(&file) else {
+        return status_only(&mut out, 404, "");
+    };
+    let total = body.len();
+    let mut start = 0;
+    let mut status = "200 OK".to_string();
+    let mut extra = String::new();
+    if let (true, Some(r)) = (ranges, &range) {
+        if let Some(from) = r
+            .strip_prefix("bytes=")
+            .and_then(|r| r.strip_suffix('-'))
+            .and_then(|f| f.parse::<usize>().ok())
+        {
+            if from >= total {
+                return status_only(&mut out, 416, "");
+            }
+            start = from;
+            status = "206 Partial Content".into();
+            extra = format!("Content-Range: bytes {from}-{}/{total}\r\n", total - 1);
+        }
+    }
+    if let Some(Fault::Corrupt) = fault {
+        let mid = body.len() / 2;
+        body[mid] ^= 0xff;
+    }
+    let body = &body[start..];
+    write!(
+        out,
+        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n{extra}\r\n",
+        body.len()
+    )?;
+    match fault {
+        Some(Fault::CutAfter(n)) => {
+            out.write_all(&body[..n.min(body.len())])?;
+            out.flush()?;
+            // Closing without the rest: the client sees a short body.
+            return Ok(());
+        }
+        Some(Fault::Stall) => {
+            out.flush()?;
+            while !stop.load(Ordering::Relaxed) {
+                let mut probe = [0u8; 1];
+                out.set_read_timeout(Some(Duration::from_millis(50)))?;
+                if let Ok(0) = out.read(&mut probe) {
+                    return Ok(());
+                }
+            }
+            return Ok(());
+        }
+        Some(Fault::Slow(pause)) => {
+            for chunk in body.chunks(16 * 1024) {
+                out.write_all(chunk)?;
+                out.flush()?;
+                std::thread::sleep(pause);
+            }
+        }
+        _ => out.write_all(body)?,
+    }
+    out.flush()
+}
