@@ -18,7 +18,11 @@ const RUSTC: &str = "1.96.0 (ac68faa20 2026-05-25)";
 
 fn installer(url: &str, cache: &Path) -> Installer {
     let mut i = Installer::new();
-    i.version_str(RUSTC).unwrap().cache_dir(cache).smoke_test(false).sources(vec![Source::Cache, Source::DistServer(url.to_string())]);
+    i.version_str(RUSTC)
+        .unwrap()
+        .cache_dir(cache)
+        .smoke_test(false)
+        .sources(vec![Source::Cache, Source::DistServer(url.to_string())]);
     i
 }
 
@@ -31,7 +35,11 @@ fn median(mut v: Vec<Duration>) -> Duration {
 fn peak_rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
         .unwrap_or(0)
 }
 
@@ -53,7 +61,11 @@ fn write_files(dir: &Path, total: usize) -> std::path::PathBuf {
             }
             bytes.extend(std::iter::repeat_n((x >> 8) as u8, 128));
         }
-        std::fs::write(lib.join(format!("libcrate{n}-0123456789abcdef.rlib")), &bytes).unwrap();
+        std::fs::write(
+            lib.join(format!("libcrate{n}-0123456789abcdef.rlib")),
+            &bytes,
+        )
+        .unwrap();
     }
     dir.join("lib/rustlib").join(TARGET)
 }
@@ -73,28 +85,65 @@ fn main() {
     let files = write_files(&tmp.path().join("files"), 45 << 20);
     let root = DistRoot::new(tmp.path().join("dist-root"));
     let published = root
-        .add_rust_std(&RustStd { release: "1.96.0", rustc: RUSTC, commit_hash: None, date: "2026-05-25", target: TARGET, files: &files, gz: false })
+        .add_rust_std(&RustStd {
+            release: "1.96.0",
+            rustc: RUSTC,
+            commit_hash: None,
+            date: "2026-05-25",
+            target: TARGET,
+            files: &files,
+            gz: false,
+        })
         .unwrap();
     let xz_size = std::fs::metadata(&published.xz.0).unwrap().len();
     let server = server::TestServer::start(root.path());
     let url = server.url();
-    let xz_url = format!("{url}/{}", published.xz.0.strip_prefix(root.path()).unwrap().display());
+    let xz_url = format!(
+        "{url}/{}",
+        published.xz.0.strip_prefix(root.path()).unwrap().display()
+    );
     let exe = std::env::current_exe().unwrap();
-    println!("archive: {:.1} MiB .tar.xz, {:.1} MiB unpacked", xz_size as f64 / 1048576.0, (45 << 20) as f64 / 1048576.0);
+    println!(
+        "archive: {:.1} MiB .tar.xz, {:.1} MiB unpacked",
+        xz_size as f64 / 1048576.0,
+        (45 << 20) as f64 / 1048576.0
+    );
 
     // Cold install vs curl | tar, alternating, 5 rounds.
     let (mut ours, mut theirs, mut rss) = (Vec::new(), Vec::new(), Vec::new());
     for round in 0..5 {
         let cache = tmp.path().join(format!("cold{round}"));
         let start = Instant::now();
-        let out = Command::new(&exe).env("XOUS_SYSROOT_BENCH_CHILD", format!("{url}|{}", cache.display())).output().unwrap();
+        let out = Command::new(&exe)
+            .env(
+                "XOUS_SYSROOT_BENCH_CHILD",
+                format!("{url}|{}", cache.display()),
+            )
+            .output()
+            .unwrap();
         ours.push(start.elapsed());
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        rss.push(String::from_utf8_lossy(&out.stdout).trim().parse::<u64>().unwrap());
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        rss.push(
+            String::from_utf8_lossy(&out.stdout)
+                .trim()
+                .parse::<u64>()
+                .unwrap(),
+        );
         let dest = tmp.path().join(format!("curl{round}"));
         std::fs::create_dir_all(&dest).unwrap();
         let start = Instant::now();
-        let status = Command::new("sh").arg("-c").arg(format!("curl -sf '{xz_url}' | tar -xJ -C '{}'", dest.display())).status().unwrap();
+        let status = Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "curl -sf '{xz_url}' | tar -xJ -C '{}'",
+                dest.display()
+            ))
+            .status()
+            .unwrap();
         theirs.push(start.elapsed());
         assert!(status.success(), "curl | tar failed: is curl installed?");
         let _ = std::fs::remove_dir_all(&cache);
@@ -103,9 +152,16 @@ fn main() {
     let (o, t) = (median(ours), median(theirs));
     println!("cold install (fresh process, download+sha256+xz+untar+stamp): median {o:?}");
     println!("curl -s | tar -xJ on the same file:                          median {t:?}");
-    println!("ratio ours / curl|tar: {:.2}", o.as_secs_f64() / t.as_secs_f64());
+    println!(
+        "ratio ours / curl|tar: {:.2}",
+        o.as_secs_f64() / t.as_secs_f64()
+    );
     rss.sort();
-    println!("peak RSS of the installing process: median {} KiB (max {} KiB)", rss[rss.len() / 2], rss[rss.len() - 1]);
+    println!(
+        "peak RSS of the installing process: median {} KiB (max {} KiB)",
+        rss[rss.len() / 2],
+        rss[rss.len() - 1]
+    );
 
     // No-op path.
     let cache = tmp.path().join("warm");
@@ -117,19 +173,38 @@ fn main() {
         i.install().unwrap();
         calls.push(start.elapsed());
     }
-    println!("no-op ensure_installed, in process (private mode, version given): median {:?}", median(calls));
+    println!(
+        "no-op ensure_installed, in process (private mode, version given): median {:?}",
+        median(calls)
+    );
     let mut fresh = Vec::new();
     let mut baseline = Vec::new();
     for _ in 0..30 {
         let start = Instant::now();
-        let out = Command::new(&exe).env("XOUS_SYSROOT_BENCH_CHILD", format!("{url}|{}", cache.display())).output().unwrap();
+        let out = Command::new(&exe)
+            .env(
+                "XOUS_SYSROOT_BENCH_CHILD",
+                format!("{url}|{}", cache.display()),
+            )
+            .output()
+            .unwrap();
         fresh.push(start.elapsed());
         assert!(out.status.success());
         let start = Instant::now();
         Command::new("true").status().unwrap();
         baseline.push(start.elapsed());
     }
-    println!("no-op ensure_installed, fresh process (spawn+call+exit):     median {:?}", median(fresh));
-    println!("spawning `true` for scale:                                  median {:?}", median(baseline));
-    assert_eq!(server.requests(".tar.xz").len(), 11, "one download per cold round (ours and curl) plus the warm-up");
+    println!(
+        "no-op ensure_installed, fresh process (spawn+call+exit):     median {:?}",
+        median(fresh)
+    );
+    println!(
+        "spawning `true` for scale:                                  median {:?}",
+        median(baseline)
+    );
+    assert_eq!(
+        server.requests(".tar.xz").len(),
+        11,
+        "one download per cold round (ours and curl) plus the warm-up"
+    );
 }

@@ -333,7 +333,8 @@ fn written_components_read_back_identically() {
 fn zips_with_traversal_or_links_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let opts = zip::write::SimpleFileOptions::default();
-    let cases: Vec<(&str, Box<dyn Fn(&mut zip::ZipWriter<std::fs::File>)>)> = vec![
+    type Make = Box<dyn Fn(&mut zip::ZipWriter<std::fs::File>)>;
+    let cases: Vec<(&str, Make)> = vec![
         (
             "'..'",
             Box::new(move |z| {

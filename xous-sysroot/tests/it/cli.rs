@@ -27,15 +27,28 @@ fn sixteen_concurrent_installs_download_once() {
     let (root, published) = synthetic_dist(tmp.path(), RUSTC, TARGET, 2_000_000, false);
     let server = TestServer::start(root.path());
     // Slow enough that all 16 processes overlap with the download.
-    server.fault(&url_path(&root, &published.xz.0), Fault::Slow(Duration::from_millis(5)));
+    server.fault(
+        &url_path(&root, &published.xz.0),
+        Fault::Slow(Duration::from_millis(5)),
+    );
     let cache = tmp.path().join("cache");
     let children: Vec<_> = (0..16)
-        .map(|_| cli(&server.url(), &cache, &["install"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap())
+        .map(|_| {
+            cli(&server.url(), &cache, &["install"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
         .collect();
     let mut installed = 0;
     for child in children {
         let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let text = String::from_utf8_lossy(&out.stdout);
         if text.starts_with("installed:") {
             installed += 1;
@@ -45,7 +58,10 @@ fn sixteen_concurrent_installs_download_once() {
     }
     assert_eq!(installed, 1, "exactly one process installed");
     assert_eq!(server.requests(".tar.xz").len(), 1, "exactly one download");
-    assert!(cli(&server.url(), &cache, &["verify"]).status().unwrap().success());
+    assert!(cli(&server.url(), &cache, &["verify"])
+        .status()
+        .unwrap()
+        .success());
 }
 
 #[test]
@@ -74,19 +90,34 @@ fn kill_9_at_random_moments_never_leaves_a_broken_install() {
             1 => &["install", "--force"],
             _ => &["uninstall"],
         };
-        let mut child = cli(&server.url(), &cache, args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        let mut child = cli(&server.url(), &cache, args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
         std::thread::sleep(delay);
         let _ = child.kill(); // SIGKILL on Unix
         let _ = child.wait();
         // Either a complete install or none: if the directory exists, it verifies.
         if target_dir.exists() {
             let out = cli(&server.url(), &cache, &["verify"]).output().unwrap();
-            assert!(out.status.success(), "round {round} after {delay:?}: {}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "round {round} after {delay:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
         // The next call repairs whatever was left.
         let out = cli(&server.url(), &cache, &["install"]).output().unwrap();
-        assert!(out.status.success(), "round {round}: {}", String::from_utf8_lossy(&out.stderr));
-        assert!(cli(&server.url(), &cache, &["verify"]).status().unwrap().success());
+        assert!(
+            out.status.success(),
+            "round {round}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(cli(&server.url(), &cache, &["verify"])
+            .status()
+            .unwrap()
+            .success());
     }
     let leftovers: Vec<_> = std::fs::read_dir(target_dir.parent().unwrap())
         .unwrap()
@@ -106,16 +137,28 @@ fn status_env_and_list_describe_the_install() {
     let status = cli(&server.url(), &cache, &["status"]).output().unwrap();
     assert!(!status.status.success());
     assert!(String::from_utf8_lossy(&status.stderr).contains("no libstd installed by xous-sysroot"));
-    let env = cli(&server.url(), &cache, &["env", "--format", "shell"]).output().unwrap();
-    assert!(env.status.success(), "{}", String::from_utf8_lossy(&env.stderr));
+    let env = cli(&server.url(), &cache, &["env", "--format", "shell"])
+        .output()
+        .unwrap();
+    assert!(
+        env.status.success(),
+        "{}",
+        String::from_utf8_lossy(&env.stderr)
+    );
     let sysroot = cache.join("sysroots/1.96.0");
     assert_eq!(
         String::from_utf8_lossy(&env.stdout),
-        format!("export CARGO_TARGET_RISCV32IMAC_UNKNOWN_XOUS_ELF_RUSTFLAGS='--sysroot {}'\n", sysroot.display())
+        format!(
+            "export CARGO_TARGET_RISCV32IMAC_UNKNOWN_XOUS_ELF_RUSTFLAGS='--sysroot {}'\n",
+            sysroot.display()
+        )
     );
     let status = cli(&server.url(), &cache, &["status"]).output().unwrap();
     let text = String::from_utf8_lossy(&status.stdout);
-    assert!(text.contains("rustc:     1.96.0 (ac68faa20 2026-05-25)") && text.contains(&server.url()), "{text}");
+    assert!(
+        text.contains("rustc:     1.96.0 (ac68faa20 2026-05-25)") && text.contains(&server.url()),
+        "{text}"
+    );
     let list = cli(&server.url(), &cache, &["list"]).output().unwrap();
     assert!(String::from_utf8_lossy(&list.stdout).contains("rustc 1.96.0 (ac68faa20 2026-05-25)"));
 }
