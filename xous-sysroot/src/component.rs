@@ -18,9 +18,11 @@ use crate::error::{IoContext, Result};
 /// The rust-installer format version this crate reads and writes.
 pub const INSTALLER_VERSION: &str = "3";
 
-/// Names of the `rust-std` component for one target and version.
+/// Names of a component (by default `rust-std`) for one target and version.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ComponentLayout {
+    /// The package name: `rust-std`, or e.g. `rustc` for stand-in toolchains in tests.
+    pub pkg: String,
     /// The version label in file names: a release (`1.96.0`) or a channel (`nightly`).
     pub version: String,
     /// The target triple.
@@ -30,20 +32,40 @@ pub struct ComponentLayout {
 impl ComponentLayout {
     /// The layout of `rust-std` for `target` at `version`.
     pub fn new(version: impl Into<String>, target: impl Into<String>) -> Self {
+        Self::package(crate::manifest::RUST_STD, version, target)
+    }
+
+    /// The layout of any package; its files are packaged relative to the sysroot root.
+    pub fn package(
+        pkg: impl Into<String>,
+        version: impl Into<String>,
+        target: impl Into<String>,
+    ) -> Self {
         ComponentLayout {
+            pkg: pkg.into(),
             version: version.into(),
             target: target.into(),
         }
     }
 
-    /// `rust-std-<version>-<target>`: the top directory and the archive's base name.
+    /// `<pkg>-<version>-<target>`: the top directory and the archive's base name.
     pub fn package_name(&self) -> String {
-        format!("rust-std-{}-{}", self.version, self.target)
+        format!("{}-{}-{}", self.pkg, self.version, self.target)
     }
 
-    /// `rust-std-<target>`: the component's name inside the package.
+    /// `<pkg>-<target>`: the component's name inside the package.
     pub fn component_name(&self) -> String {
-        format!("rust-std-{}", self.target)
+        format!("{}-{}", self.pkg, self.target)
+    }
+
+    /// Where the packaged directory goes, relative to a sysroot: `lib/rustlib/<target>` for
+    /// `rust-std`, the root for other packages.
+    fn install_prefix(&self) -> PathBuf {
+        if self.pkg == crate::manifest::RUST_STD {
+            self.target_dir()
+        } else {
+            PathBuf::new()
+        }
     }
 
     /// `rust-std-<version>-<target>.tar.xz` (or `.tar.gz`).
@@ -57,24 +79,23 @@ impl ComponentLayout {
     }
 
     /// Writes the component as an uncompressed, reproducible tar of the files under
-    /// `source` (a `lib/rustlib/<target>` directory; only regular files and directories).
+    /// `source` (for `rust-std`, a `lib/rustlib/<target>` directory; otherwise a tree relative
+    /// to the sysroot root; only regular files and directories).
     pub fn write_tar(&self, source: &Path, out: impl Write) -> Result<()> {
         let files = list_files(source)?;
         let mut tar = tar::Builder::new(out);
         let top = PathBuf::from(self.package_name());
         let component = top.join(self.component_name());
-        let into = component.join(self.target_dir());
+        let prefix = self.install_prefix();
+        let into = component.join(&prefix);
 
         let mut manifest_in = String::new();
         for file in &files {
-            manifest_in.push_str(&format!(
-                "file:{}\n",
-                unix_path(&self.target_dir().join(file))
-            ));
+            manifest_in.push_str(&format!("file:{}\n", unix_path(&prefix.join(file))));
         }
         let mut dirs = vec![top.clone(), component.clone()];
         let mut ancestor = PathBuf::new();
-        for part in self.target_dir().components() {
+        for part in prefix.components() {
             ancestor.push(part);
             dirs.push(component.join(&ancestor));
         }
@@ -128,8 +149,9 @@ impl ComponentLayout {
                 }
                 Entry::File(from) => {
                     let file = std::fs::File::open(&from).ctx("open", &from)?;
-                    let len = file.metadata().ctx("stat", &from)?.len();
-                    header.set_mode(0o644);
+                    let meta = file.metadata().ctx("stat", &from)?;
+                    header.set_mode(if is_executable(&meta) { 0o755 } else { 0o644 });
+                    let len = meta.len();
                     header.set_size(len);
                     tar.append_data(&mut header, &path, file)
                         .ctx("write tar entry", &from)?;
@@ -158,6 +180,17 @@ enum Entry {
     Dir,
     Bytes(Vec<u8>),
     File(PathBuf),
+}
+
+#[cfg(unix)]
+fn is_executable(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o111 != 0
+}
+
+#[cfg(not(unix))]
+fn is_executable(_: &std::fs::Metadata) -> bool {
+    false
 }
 
 /// `lib/rustlib/<target>`.
