@@ -395,3 +395,62 @@ fn missing_cargo_and_unknown_target_are_reported() -> Result<()> {
     }
     Ok(())
 }
+
+/// The consumer side on the real library: publish the built libstd as a dist root, install it
+/// with `xous-sysroot` in private mode (the smoke compile runs with the same Debian rustc and
+/// must accept it), then link a std program through the installed sysroot.
+#[test]
+fn published_libstd_installs_with_xous_sysroot_and_links() -> Result<()> {
+    use xous_sysroot::dist::{DistRoot, RustStd};
+    let b = built();
+    let scratch = scratch_root().join("e2e");
+    let _ = fs::remove_dir_all(&scratch);
+    let files = scratch.join("files");
+    fs::create_dir_all(&files)?;
+    let copied = files.join("lib");
+    fs::create_dir_all(&copied)?;
+    for rlib in &b.rlibs {
+        fs::copy(rlib, copied.join(rlib.file_name().unwrap()))?;
+    }
+    let compiler = xous_sysroot::Rustc::new(rustc());
+    let identity = compiler.version()?;
+    let root = DistRoot::new(scratch.join("dist-root"));
+    root.add_rust_std(&RustStd {
+        release: &identity.release,
+        rustc: &identity.identity(),
+        commit_hash: identity.commit_hash.as_deref(),
+        date: identity.commit_date.as_deref().unwrap_or("2026-01-01"),
+        target: DEFAULT_TARGET,
+        files: &files,
+        gz: false,
+    })?;
+    let mut installer = xous_sysroot::Installer::new();
+    installer
+        .rustc(compiler)
+        .cache_dir(scratch.join("cache"))
+        .sources(vec![xous_sysroot::Source::DistServer(
+            root.path().display().to_string(),
+        )]);
+    let sysroot = installer.install()?;
+    ensure!(sysroot.status == xous_sysroot::InstallStatus::Installed);
+    ensure!(installer.install()?.status == xous_sysroot::InstallStatus::AlreadyInstalled);
+
+    let dir = scratch.join("app");
+    fs::create_dir_all(dir.join("src"))?;
+    fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+    )?;
+    fs::write(dir.join("src/main.rs"), APP_MAIN)?;
+    let target_dir = dir.join("target");
+    let out = firmware_cargo(&sysroot.path, &target_dir)
+        .current_dir(&dir)
+        .args(["build", "--release", "--target", DEFAULT_TARGET])
+        .output()?;
+    ensure!(
+        out.status.success(),
+        "cargo build through the installed sysroot failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_riscv32_executable(&target_dir.join(DEFAULT_TARGET).join("release").join("app"))
+}
