@@ -52,6 +52,19 @@ struct Writer<'a> {
 }
 
 impl<'a> Writer<'a> {
+    fn new(root: &'a Path, target: &'a str, origin: &'a str, limits: Limits) -> Self {
+        Writer {
+            root,
+            target,
+            origin,
+            limits,
+            total: 0,
+            entries: 0,
+            seen: BTreeSet::new(),
+            files: Vec::new(),
+        }
+    }
+
     fn refuse(&self, entry: &str, reason: impl Into<String>) -> Error {
         Error::UnsafeArchive {
             archive: self.origin.to_string(),
@@ -170,16 +183,7 @@ pub fn unpack_component(
     origin: &str,
     limits: Limits,
 ) -> Result<Extracted> {
-    let mut w = Writer {
-        root,
-        target,
-        origin,
-        limits,
-        total: 0,
-        entries: 0,
-        seen: BTreeSet::new(),
-        files: Vec::new(),
-    };
+    let mut w = Writer::new(root, target, origin, limits);
     let component = ComponentLayout::new("", target).component_name();
     let suffix = format!("-{target}");
     let mut package: Option<String> = None;
@@ -354,16 +358,7 @@ pub fn unpack_release_zip(
     origin: &str,
     limits: Limits,
 ) -> Result<Extracted> {
-    let mut w = Writer {
-        root,
-        target,
-        origin,
-        limits,
-        total: 0,
-        entries: 0,
-        seen: BTreeSet::new(),
-        files: Vec::new(),
-    };
+    let mut w = Writer::new(root, target, origin, limits);
     let corrupt = |message: String| Error::CorruptArchive {
         archive: origin.to_string(),
         message,

@@ -326,10 +326,7 @@ impl Installer {
                 return Ok(found);
             }
         }
-        let lock_path = s.cache_dir.join("locks").join(format!(
-            "{}.lock",
-            &sha256_bytes(dest.target_dir().to_string_lossy().as_bytes())[..16]
-        ));
+        let lock_path = lock_path(&s, &dest);
         let _lock = FileLock::exclusive(&lock_path, || {
             report(
                 &self.progress,
@@ -588,10 +585,7 @@ impl Installer {
     pub fn uninstall(&self) -> Result<bool> {
         let s = self.settings()?;
         let dest = self.destination(&s, s.version.as_ref())?;
-        let lock_path = s.cache_dir.join("locks").join(format!(
-            "{}.lock",
-            &sha256_bytes(dest.target_dir().to_string_lossy().as_bytes())[..16]
-        ));
+        let lock_path = lock_path(&s, &dest);
         let _lock = FileLock::exclusive(&lock_path, || {})?;
         dest.clean_leftovers()?;
         dest.uninstall(self.force)
@@ -630,6 +624,15 @@ pub struct Listing {
     pub private: Vec<(PathBuf, Stamp)>,
     /// Verified archives in the cache.
     pub cached: Vec<CacheEntry>,
+}
+
+/// The lock that serializes installs into one destination, kept in the cache directory so
+/// that nothing extra is written into directories rustup owns.
+fn lock_path(s: &Settings, dest: &Destination) -> PathBuf {
+    let key = sha256_bytes(dest.target_dir().to_string_lossy().as_bytes());
+    s.cache_dir
+        .join("locks")
+        .join(format!("{}.lock", &key[..16]))
 }
 
 /// The compiler binary's fingerprint in a sysroot (`bin/rustc`).

@@ -19,6 +19,10 @@ pub(crate) fn smoke_compile(
     source: &str,
 ) -> Result<()> {
     let out_dir = sysroot.join(".smoke");
+    let failed = |e: std::io::Error| Error::Rustc {
+        command: format!("{} (smoke compile)", rustc.program().display()),
+        detail: e.to_string(),
+    };
     let mut child = rustc
         .command()
         .args([
@@ -42,23 +46,14 @@ pub(crate) fn smoke_compile(
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| Error::Rustc {
-            command: format!("{} (smoke compile)", rustc.program().display()),
-            detail: e.to_string(),
-        })?;
+        .map_err(failed)?;
     child
         .stdin
         .take()
         .expect("stdin is piped")
         .write_all(PROGRAM.as_bytes())
-        .map_err(|e| Error::Rustc {
-            command: format!("{} (smoke compile)", rustc.program().display()),
-            detail: e.to_string(),
-        })?;
-    let output = child.wait_with_output().map_err(|e| Error::Rustc {
-        command: format!("{} (smoke compile)", rustc.program().display()),
-        detail: e.to_string(),
-    })?;
+        .map_err(failed)?;
+    let output = child.wait_with_output().map_err(failed)?;
     let _ = std::fs::remove_dir_all(&out_dir);
     if output.status.success() {
         return Ok(());
