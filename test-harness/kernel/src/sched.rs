@@ -1,0 +1,243 @@
+//! Threads of the process: contexts, states and the round-robin scheduler.
+
+use crate::console::kprintln;
+use crate::elf::Image;
+use crate::memory::{self, PTE_R, PTE_W, STACK_TOP};
+use crate::syscall::{self, XousError};
+use crate::{exit, timer};
+
+/// Address a thread returns to when its entry function ends (as on real Xous): fetching
+/// from it faults, and the kernel treats that fault as the thread's exit.
+pub const THREAD_EXIT_PC: usize = 0xff80_3000;
+const MAX_THREADS: usize = 128;
+
+/// Saved registers of a thread: `regs[n]` is `xn`; `pc` is where it resumes.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct Context {
+    pub regs: [usize; 32],
+    pub pc: usize,
+}
+
+pub const A0: usize = 10;
+const RA: usize = 1;
+const SP: usize = 2;
+
+/// Why a thread is not running.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Wait {
+    /// `JoinThread` on this thread id.
+    Join(usize),
+    /// `SleepMs` until the deadline.
+    Sleep,
+    /// `LockMutex` on this cookie.
+    Mutex(usize),
+    /// `WaitForCondition` on this cookie (with an optional deadline).
+    Condition(usize),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    Free,
+    Ready,
+    Blocked(Wait),
+    Exited(usize),
+}
+
+#[derive(Clone, Copy)]
+struct Thread {
+    ctx: Context,
+    state: State,
+    deadline: Option<u64>,
+    /// Order in which threads blocked, so wake-ups are first in, first out.
+    since: u64,
+}
+
+const EMPTY: Thread = Thread {
+    ctx: Context { regs: [0; 32], pc: 0 },
+    state: State::Free,
+    deadline: None,
+    since: 0,
+};
+
+static mut THREADS: [Thread; MAX_THREADS] = [EMPTY; MAX_THREADS];
+static mut CURRENT: usize = 0;
+static mut BLOCK_SEQ: u64 = 0;
+
+#[allow(static_mut_refs)]
+fn threads() -> &'static mut [Thread; MAX_THREADS] {
+    unsafe { &mut THREADS }
+}
+
+fn current_index() -> usize {
+    unsafe { CURRENT }
+}
+
+/// Thread ids are slot indices plus one (0 is never a thread).
+pub fn current_tid() -> usize {
+    current_index() + 1
+}
+
+/// Maps the main stack and makes the main thread: `_start(eh_frame, params)`.
+pub fn start_main_thread(image: &Image, params: usize, stack_size: usize) -> *mut Context {
+    if memory::map_fresh(STACK_TOP - stack_size, stack_size, PTE_R | PTE_W).is_err() {
+        exit::kernel_failure(format_args!("no RAM for the main stack"));
+    }
+    let t = &mut threads()[0];
+    t.state = State::Ready;
+    t.ctx.pc = image.entry;
+    t.ctx.regs[SP] = STACK_TOP;
+    t.ctx.regs[RA] = THREAD_EXIT_PC;
+    t.ctx.regs[A0] = image.eh_frame;
+    t.ctx.regs[A0 + 1] = params;
+    unsafe { CURRENT = 0 };
+    &mut t.ctx
+}
+
+/// `CreateThread`: a new ready thread at `entry` with `args` in a0..a3.
+pub fn create(entry: usize, stack: usize, stack_len: usize, args: [usize; 4]) -> Result<usize, XousError> {
+    let ts = threads();
+    let slot = match ts.iter().position(|t| t.state == State::Free) {
+        Some(i) => i,
+        // Reuse the slot of a thread that ended long ago and was never joined.
+        None => (0..MAX_THREADS)
+            .filter(|&i| matches!(ts[i].state, State::Exited(_)))
+            .min_by_key(|&i| ts[i].since)
+            .ok_or(XousError::ThreadNotAvailable)?,
+    };
+    let t = &mut ts[slot];
+    *t = EMPTY;
+    t.state = State::Ready;
+    t.ctx.pc = entry;
+    t.ctx.regs[SP] = (stack + stack_len) & !15;
+    t.ctx.regs[RA] = THREAD_EXIT_PC;
+    t.ctx.regs[A0..A0 + 4].copy_from_slice(&args);
+    Ok(slot + 1)
+}
+
+fn next_seq() -> u64 {
+    unsafe {
+        BLOCK_SEQ += 1;
+        BLOCK_SEQ
+    }
+}
+
+/// Blocks the running thread; its syscall is answered later by [`wake`].
+pub fn block(wait: Wait, deadline: Option<u64>) {
+    let t = &mut threads()[current_index()];
+    t.state = State::Blocked(wait);
+    t.deadline = deadline;
+    t.since = next_seq();
+}
+
+/// Makes thread slot `i` ready with `reply` as its syscall result registers.
+fn wake(i: usize, reply: &[usize]) {
+    let t = &mut threads()[i];
+    t.state = State::Ready;
+    t.deadline = None;
+    syscall::set_reply(&mut t.ctx, reply);
+}
+
+/// Wakes up to `count` threads blocked on `wait`, oldest first; returns how many.
+pub fn wake_waiters(wait: Wait, count: usize, reply: &[usize]) -> usize {
+    let mut woken = 0;
+    while woken < count {
+        let ts = threads();
+        let oldest = (0..MAX_THREADS)
+            .filter(|&i| ts[i].state == State::Blocked(wait))
+            .min_by_key(|&i| ts[i].since);
+        match oldest {
+            Some(i) => wake(i, reply),
+            None => break,
+        }
+        woken += 1;
+    }
+    woken
+}
+
+/// `JoinThread`: `Ok(Some(value))` when `tid` has ended, `Ok(None)` when the caller
+/// must wait for it.
+pub fn join(tid: usize) -> Result<Option<usize>, XousError> {
+    if tid == 0 || tid > MAX_THREADS || tid == current_tid() {
+        return Err(XousError::ThreadNotAvailable);
+    }
+    let t = &mut threads()[tid - 1];
+    match t.state {
+        State::Free => Err(XousError::ThreadNotAvailable),
+        State::Exited(value) => {
+            t.state = State::Free;
+            Ok(Some(value))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// The running thread returned from its entry function with `value`.
+pub fn exit_current(value: usize) {
+    let i = current_index();
+    let tid = i + 1;
+    let joined = wake_waiters(Wait::Join(tid), usize::MAX, &[syscall::SCALAR1, value]);
+    let t = &mut threads()[i];
+    t.state = if joined > 0 { State::Free } else { State::Exited(value) };
+    t.since = next_seq();
+}
+
+/// Wakes every thread whose deadline has passed: sleepers get `Scalar1(0)`, condition
+/// waiters `Scalar1(1)` (timed out).
+pub fn expire(now: u64) {
+    for i in 0..MAX_THREADS {
+        let t = &threads()[i];
+        if let (State::Blocked(wait), Some(d)) = (t.state, t.deadline) {
+            if d <= now {
+                let timed_out = usize::from(wait != Wait::Sleep);
+                wake(i, &[syscall::SCALAR1, timed_out]);
+            }
+        }
+    }
+}
+
+/// The earliest deadline of any blocked thread.
+pub fn earliest_deadline() -> Option<u64> {
+    threads()
+        .iter()
+        .filter(|t| matches!(t.state, State::Blocked(_)))
+        .filter_map(|t| t.deadline)
+        .min()
+}
+
+fn next_ready(after: usize) -> Option<usize> {
+    let ts = threads();
+    (1..=MAX_THREADS)
+        .map(|k| (after + k) % MAX_THREADS)
+        .find(|&i| ts[i].state == State::Ready)
+}
+
+/// Picks the thread to run next (round robin after the current one), idling until a
+/// deadline when every thread waits; reports a deadlock instead of hanging.
+pub fn schedule() -> *mut Context {
+    loop {
+        if let Some(i) = next_ready(current_index()) {
+            unsafe { CURRENT = i };
+            timer::arm_next();
+            return &mut threads()[i].ctx;
+        }
+        match earliest_deadline() {
+            Some(deadline) => timer::idle_until(deadline),
+            None => deadlock(),
+        }
+    }
+}
+
+fn deadlock() -> ! {
+    kprintln!("deadlock: every thread of the firmware is blocked and no timer is pending");
+    for (i, t) in threads().iter().enumerate() {
+        let (what, arg) = match t.state {
+            State::Blocked(Wait::Join(tid)) => ("joining thread", tid),
+            State::Blocked(Wait::Mutex(c)) => ("waiting for mutex", c),
+            State::Blocked(Wait::Condition(c)) => ("waiting on condition", c),
+            _ => continue,
+        };
+        kprintln!("  thread {}: {what} {arg:#x} (pc {:#010x})", i + 1, t.ctx.pc);
+    }
+    exit::fault()
+}
