@@ -1,1 +1,60 @@
-//! Runs firmware for the Xous target under emulation (filled in by the test-harness issue).
+//! Builds firmware for `riscv32imac-unknown-xous-elf` against an installed libstd and
+//! runs it under emulation on a small kernel that speaks the Xous process ABI.
+//!
+//! The pieces:
+//! - [`Toolchain`] and [`FirmwareBuild`]: cargo builds for the target with the firmware
+//!   toolchain, the libstd given as a [`xous_sysroot::Sysroot`], and a separate target
+//!   directory; [`build_kernel`] builds the test kernel the same way.
+//! - [`Runner`]: boots the kernel and one firmware ELF under QEMU (default) or Renode,
+//!   passes arguments and environment, enforces a timeout and returns a [`RunOutput`]
+//!   (stdout, stderr, kernel messages, exit, instructions retired).
+//! - The `xous-run` binary wraps [`Runner`] as a cargo runner.
+//!
+//! ```no_run
+//! use test_harness::{build_kernel, FirmwareBuild, Runner, Toolchain};
+//! # fn sysroot() -> xous_sysroot::Sysroot { unimplemented!() }
+//! let toolchain = Toolchain::from_env()?;
+//! let sysroot = sysroot(); // from xous_sysroot::Installer for toolchain.rustc()
+//! let kernel = build_kernel(&toolchain, &sysroot, "target/xous".as_ref())?;
+//! let fw = FirmwareBuild::new("firmware/Cargo.toml", &toolchain, &sysroot, "target/xous").build()?;
+//! let out = Runner::new(kernel).run(&fw[0].path)?;
+//! println!("{} (instret {:?})", out.stdout(), out.instret);
+//! # Ok::<(), test_harness::HarnessError>(())
+//! ```
+
+mod cargo_build;
+pub mod console;
+mod elf;
+mod error;
+pub mod layout;
+mod local;
+mod params;
+pub mod qemu;
+pub mod renode;
+mod run;
+
+pub use cargo_build::{build_kernel, kernel_source, Artifact, FirmwareBuild, Toolchain, TARGET};
+pub use error::HarnessError;
+pub use local::local_sysroot;
+pub use run::{Backend, Exit, RunOutput, Runner, FAULT_STATUS, TIMEOUT_STATUS};
+
+use std::ffi::OsStr;
+
+/// A command line for messages (arguments with spaces are quoted).
+pub(crate) fn command_line<I, S>(program: impl AsRef<OsStr>, args: I) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let mut line = program.as_ref().to_string_lossy().into_owned();
+    for a in args {
+        let a = a.as_ref().to_string_lossy();
+        if a.contains(' ') || a.is_empty() {
+            line.push_str(&format!(" '{a}'"));
+        } else {
+            line.push(' ');
+            line.push_str(&a);
+        }
+    }
+    line
+}

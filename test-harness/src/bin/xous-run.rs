@@ -1,0 +1,131 @@
+//! `xous-run`: boots a firmware ELF for riscv32imac-unknown-xous-elf on the test kernel
+//! under QEMU (or Renode) and exits with the firmware's exit code. Works as a cargo
+//! runner:
+//!
+//! ```toml
+//! [target.riscv32imac-unknown-xous-elf]
+//! runner = "xous-run"
+//! ```
+
+use anyhow::{bail, Context, Result};
+use clap::Parser;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+use test_harness::{build_kernel, Backend, Exit, Runner, Toolchain};
+
+/// Run Xous firmware under emulation on the xous-sysroot test kernel.
+#[derive(Parser, Debug)]
+#[command(version, about, trailing_var_arg = true)]
+struct Cli {
+    /// Emulator: `qemu` (default) or `renode`.
+    #[arg(long, default_value = "qemu", env = "XOUS_RUN_BACKEND")]
+    backend: Backend,
+    /// Path of the emulator program (default: qemu-system-riscv32 or renode on PATH).
+    #[arg(long, env = "XOUS_RUN_EMULATOR")]
+    emulator: Option<PathBuf>,
+    /// The test kernel ELF. Without it, the kernel is built from source with --sysroot.
+    #[arg(long, env = "XOUS_RUN_KERNEL")]
+    kernel: Option<PathBuf>,
+    /// An installed libstd sysroot for the target (private mode), used to build the
+    /// kernel when --kernel is not given.
+    #[arg(long, env = "XOUS_RUN_SYSROOT")]
+    sysroot: Option<PathBuf>,
+    /// Kill the run after this many seconds of wall time (exit status 124).
+    #[arg(long, default_value_t = 120.0, env = "XOUS_RUN_TIMEOUT")]
+    timeout: f64,
+    /// Set an environment variable for the firmware (repeatable). Host variables
+    /// named XOUS_RUN_ENV_<NAME> are passed as <NAME>, and RUST_BACKTRACE,
+    /// RUST_TEST_THREADS and RUST_MIN_STACK are passed through.
+    #[arg(long = "env", value_name = "KEY=VALUE")]
+    env: Vec<String>,
+    /// Emulated RAM in MiB.
+    #[arg(long, default_value_t = 256)]
+    ram_mib: u64,
+    /// Fix the UTC clock the firmware sees (ms since the Unix epoch) for repeatable runs.
+    #[arg(long)]
+    utc_ms: Option<u64>,
+    /// Print the instructions retired by the whole run on stderr at the end.
+    #[arg(long)]
+    instret: bool,
+    /// The firmware ELF.
+    firmware: PathBuf,
+    /// Arguments for the firmware.
+    args: Vec<String>,
+}
+
+fn kernel(cli: &Cli) -> Result<PathBuf> {
+    if let Some(k) = &cli.kernel {
+        return Ok(k.clone());
+    }
+    let Some(sysroot) = &cli.sysroot else {
+        bail!(
+            "xous-run needs the test kernel\nhelp: pass --kernel <elf> (or set XOUS_RUN_KERNEL), or pass --sysroot <dir> (XOUS_RUN_SYSROOT) with the libstd sysroot the firmware was built against, and xous-run builds the kernel"
+        );
+    };
+    let toolchain = Toolchain::from_env()?;
+    let version = toolchain.rustc().version()?;
+    let sysroot = xous_sysroot::Sysroot {
+        path: sysroot.clone(),
+        target: test_harness::TARGET.to_string(),
+        mode: xous_sysroot::Mode::Private,
+        rustc: version.identity(),
+        source: String::new(),
+        status: xous_sysroot::InstallStatus::AlreadyInstalled,
+    };
+    let target_dir = std::env::temp_dir().join("xous-run-kernel");
+    build_kernel(&toolchain, &sysroot, &target_dir).context("building the test kernel")
+}
+
+fn run(cli: Cli) -> Result<i32> {
+    let mut runner = Runner::new(kernel(&cli)?);
+    runner
+        .backend(cli.backend)
+        .timeout(Duration::from_secs_f64(cli.timeout))
+        .ram_mib(cli.ram_mib)
+        .args(cli.args.iter().cloned())
+        .echo(true);
+    if let Some(p) = &cli.emulator {
+        runner.program(p);
+    }
+    if let Some(ms) = cli.utc_ms {
+        runner.utc_ms(ms);
+    }
+    for (key, value) in std::env::vars() {
+        if let Some(name) = key.strip_prefix("XOUS_RUN_ENV_") {
+            runner.env(name, value);
+        } else if matches!(key.as_str(), "RUST_BACKTRACE" | "RUST_TEST_THREADS" | "RUST_MIN_STACK") {
+            runner.env(key, value);
+        }
+    }
+    for kv in &cli.env {
+        let Some((k, v)) = kv.split_once('=') else {
+            bail!("--env expects KEY=VALUE, got `{kv}`");
+        };
+        runner.env(k, v);
+    }
+    let out = runner.run(&cli.firmware)?;
+    match &out.exit {
+        Exit::Timeout(t) => eprintln!("xous-run: killed after the {:.1} s timeout", t.as_secs_f64()),
+        Exit::Fault => eprintln!("xous-run: the firmware faulted (report above)"),
+        Exit::KernelFailure => eprintln!("xous-run: the test kernel failed (report above)"),
+        Exit::NoExitRecord => eprintln!("xous-run: the emulator stopped without an exit record"),
+        Exit::Exited(_) => {}
+    }
+    if cli.instret {
+        if let Some(n) = out.instret {
+            eprintln!("xous-run: instret={n}");
+        }
+    }
+    Ok(out.status())
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(status) => ExitCode::from(status.clamp(0, 255) as u8),
+        Err(e) => {
+            eprintln!("xous-run: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

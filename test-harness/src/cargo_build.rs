@@ -1,0 +1,241 @@
+//! Building firmware (and the test kernel) for the target with the firmware toolchain
+//! against an installed libstd.
+
+use crate::HarnessError;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use xous_sysroot::Sysroot;
+
+/// The target every firmware build is for.
+pub const TARGET: &str = xous_sysroot::DEFAULT_TARGET;
+
+/// The compiler pair that builds firmware: the rustc libstd was built with, and its cargo.
+///
+/// It is always chosen explicitly, never taken from PATH by accident: see
+/// [`Toolchain::from_env`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Toolchain {
+    /// The rustc.
+    pub rustc: PathBuf,
+    /// The matching cargo.
+    pub cargo: PathBuf,
+}
+
+impl Toolchain {
+    /// A toolchain from explicit paths.
+    pub fn new(rustc: impl Into<PathBuf>, cargo: impl Into<PathBuf>) -> Toolchain {
+        Toolchain { rustc: rustc.into(), cargo: cargo.into() }
+    }
+
+    /// `XOUS_FIRMWARE_RUSTC` and `XOUS_FIRMWARE_CARGO` when set; otherwise Debian's
+    /// matched pair (`/usr/bin/rustc`, `/usr/bin/cargo` from `rustc-web`/`cargo-web`),
+    /// the toolchain this project's CI builds libstd with.
+    pub fn from_env() -> Result<Toolchain, HarnessError> {
+        let pick = |var: &str, default: &str| -> Result<PathBuf, HarnessError> {
+            let path = std::env::var_os(var)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from(default));
+            if path.components().count() > 1 && !path.exists() {
+                return Err(HarnessError::Toolchain(format!(
+                    "the firmware toolchain's {} ({}) does not exist\nhelp: set {var} to the {} that matches the installed libstd, or install Debian's `rustc-web cargo-web rust-web-src` (scripts/install-debian-toolchain.sh)",
+                    default.rsplit('/').next().unwrap_or(default),
+                    path.display(),
+                    default.rsplit('/').next().unwrap_or(default),
+                )));
+            }
+            Ok(path)
+        };
+        Ok(Toolchain {
+            rustc: pick("XOUS_FIRMWARE_RUSTC", "/usr/bin/rustc")?,
+            cargo: pick("XOUS_FIRMWARE_CARGO", "/usr/bin/cargo")?,
+        })
+    }
+
+    /// The rustc as `xous-sysroot` sees it (for installing the matching libstd).
+    pub fn rustc(&self) -> xous_sysroot::Rustc {
+        xous_sysroot::Rustc::new(&self.rustc)
+    }
+}
+
+/// One built executable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Artifact {
+    /// The cargo target name.
+    pub name: String,
+    /// The ELF file.
+    pub path: PathBuf,
+    /// Whether it is a libtest binary (`cargo test --no-run`).
+    pub test: bool,
+}
+
+/// A cargo build of a firmware crate for the target.
+#[derive(Debug, Clone)]
+pub struct FirmwareBuild {
+    manifest: PathBuf,
+    toolchain: Toolchain,
+    sysroot: Sysroot,
+    target_dir: PathBuf,
+    release: bool,
+    tests: bool,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+}
+
+/// Variables a surrounding cargo (a build script, `cargo test`) sets that must not leak
+/// into the firmware build.
+const SCRUBBED_ENV: &[&str] = &[
+    "RUSTC",
+    "RUSTDOC",
+    "RUSTC_WRAPPER",
+    "RUSTC_WORKSPACE_WRAPPER",
+    "RUSTFLAGS",
+    "CARGO_ENCODED_RUSTFLAGS",
+    "CARGO_BUILD_RUSTFLAGS",
+    "CARGO_BUILD_TARGET",
+    "CARGO_TARGET_DIR",
+    "CARGO_BUILD_TARGET_DIR",
+    "CARGO_MAKEFLAGS",
+    "MAKEFLAGS",
+    "MFLAGS",
+    "CARGO_PRIMARY_PACKAGE",
+];
+
+impl FirmwareBuild {
+    /// Builds the crate at `manifest` (its `Cargo.toml`) with `toolchain` against
+    /// `sysroot`, into `target_dir` (keep it apart from the host build's).
+    pub fn new(manifest: impl Into<PathBuf>, toolchain: &Toolchain, sysroot: &Sysroot, target_dir: impl Into<PathBuf>) -> Self {
+        FirmwareBuild {
+            manifest: manifest.into(),
+            toolchain: toolchain.clone(),
+            sysroot: sysroot.clone(),
+            target_dir: target_dir.into(),
+            release: true,
+            tests: false,
+            args: Vec::new(),
+            env: Vec::new(),
+        }
+    }
+
+    /// Release (default) or dev profile.
+    pub fn release(&mut self, release: bool) -> &mut Self {
+        self.release = release;
+        self
+    }
+
+    /// Build the libtest binaries (`cargo test --no-run`) instead of the executables.
+    pub fn tests(&mut self, tests: bool) -> &mut Self {
+        self.tests = tests;
+        self
+    }
+
+    /// Extra cargo arguments (`--bin x`, `--features y`, ...).
+    pub fn arg(&mut self, arg: impl Into<String>) -> &mut Self {
+        self.args.push(arg.into());
+        self
+    }
+
+    /// An extra environment variable for cargo.
+    pub fn env(&mut self, key: impl Into<String>, value: impl Into<String>) -> &mut Self {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    /// The cargo command this build runs.
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(&self.toolchain.cargo);
+        for var in SCRUBBED_ENV {
+            cmd.env_remove(var);
+        }
+        cmd.arg(if self.tests { "test" } else { "build" });
+        if self.tests {
+            cmd.arg("--no-run");
+        }
+        cmd.arg("--manifest-path").arg(&self.manifest);
+        cmd.args(["--target", &self.sysroot.target, "--message-format=json-render-diagnostics"]);
+        if self.release {
+            cmd.arg("--release");
+        }
+        cmd.arg("--config").arg(self.sysroot.cargo_config_arg());
+        cmd.args(&self.args);
+        cmd.env("RUSTC", &self.toolchain.rustc);
+        cmd.env("CARGO_TARGET_DIR", &self.target_dir);
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+
+    /// Runs cargo and returns the executables it produced.
+    pub fn build(&self) -> Result<Vec<Artifact>, HarnessError> {
+        let mut cmd = self.command();
+        let line = crate::command_line(cmd.get_program(), cmd.get_args());
+        let what = self.manifest.display().to_string();
+        let out = cmd.output().map_err(|e| {
+            HarnessError::Toolchain(format!(
+                "could not run the firmware cargo `{}`: {e}\nhelp: set XOUS_FIRMWARE_CARGO to the cargo that matches the firmware rustc",
+                self.toolchain.cargo.display()
+            ))
+        })?;
+        if !out.status.success() {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let tail: Vec<&str> = stderr.lines().rev().take(60).collect();
+            let output = tail.into_iter().rev().collect::<Vec<_>>().join("\n");
+            return Err(HarnessError::Build { what, command: line, output });
+        }
+        let artifacts = parse_artifacts(&String::from_utf8_lossy(&out.stdout));
+        if artifacts.is_empty() {
+            return Err(HarnessError::Build {
+                what,
+                command: line,
+                output: "cargo succeeded but reported no executable".into(),
+            });
+        }
+        Ok(artifacts)
+    }
+}
+
+/// Executables in cargo's `--message-format=json` output.
+fn parse_artifacts(json_lines: &str) -> Vec<Artifact> {
+    json_lines
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["reason"] == "compiler-artifact")
+        .filter_map(|v| {
+            Some(Artifact {
+                name: v["target"]["name"].as_str()?.to_string(),
+                path: PathBuf::from(v["executable"].as_str()?),
+                test: v["profile"]["test"].as_bool().unwrap_or(false),
+            })
+        })
+        .collect()
+}
+
+/// Source directory of the test kernel (shipped inside this crate).
+pub fn kernel_source() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("kernel")
+}
+
+/// Builds the test kernel with `toolchain` against `sysroot` (it needs only `core`) into
+/// `target_dir`; cargo makes this a quick no-op when nothing changed.
+pub fn build_kernel(toolchain: &Toolchain, sysroot: &Sysroot, target_dir: &Path) -> Result<PathBuf, HarnessError> {
+    let built = FirmwareBuild::new(kernel_source().join("Cargo.toml"), toolchain, sysroot, target_dir).build()?;
+    Ok(built.into_iter().next().expect("build() returns at least one artifact").path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn artifacts_come_from_cargo_json() {
+        let json = r#"{"reason":"compiler-artifact","target":{"name":"hello","kind":["bin"]},"profile":{"test":false},"executable":"/t/hello"}
+{"reason":"compiler-artifact","target":{"name":"dep","kind":["lib"]},"profile":{"test":false},"executable":null}
+{"reason":"compiler-artifact","target":{"name":"suite","kind":["test"]},"profile":{"test":true},"executable":"/t/suite-1a2b"}
+{"reason":"build-finished","success":true}"#;
+        let a = parse_artifacts(json);
+        assert_eq!(a.len(), 2);
+        assert_eq!(a[0], Artifact { name: "hello".into(), path: "/t/hello".into(), test: false });
+        assert!(a[1].test);
+    }
+}

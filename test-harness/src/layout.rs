@@ -1,0 +1,114 @@
+//! Where the kernel, boot block, parameters and firmware go in the emulated RAM, and the
+//! boot block that tells the kernel (its `boot` module reads the same layout).
+
+use crate::HarnessError;
+
+/// Start of RAM on the RISC-V virt layout (QEMU and Renode alike); the kernel's own
+/// image is linked here.
+pub const RAM_BASE: u64 = 0x8000_0000;
+/// Physical address of the boot block.
+pub const BOOT_BLOCK: u64 = 0x8020_0000;
+const PAGE: u64 = 4096;
+/// RAM the kernel needs above the firmware image for page tables, stacks and heap.
+const MIN_FREE: u64 = 16 << 20;
+
+/// Placement of one run's images.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    /// End of RAM (exclusive).
+    pub ram_end: u64,
+    /// Where the parameter block is loaded.
+    pub params_addr: u64,
+    /// Its length.
+    pub params_len: u64,
+    /// Where the firmware ELF is loaded, as raw bytes.
+    pub firmware_addr: u64,
+    /// Its length.
+    pub firmware_len: u64,
+}
+
+/// Settings the kernel reads from the boot block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KernelSettings {
+    /// UTC time at boot, in ms since the Unix epoch (what `SystemTime::now` starts at).
+    pub utc_ms: u64,
+    /// Preemption time slice in µs of emulated time.
+    pub slice_us: u32,
+    /// Size of the main thread's stack in bytes.
+    pub main_stack: u32,
+}
+
+impl Default for KernelSettings {
+    fn default() -> Self {
+        KernelSettings { utc_ms: 0, slice_us: 1000, main_stack: 1 << 20 }
+    }
+}
+
+fn align_up(x: u64) -> u64 {
+    x.div_ceil(PAGE) * PAGE
+}
+
+impl Layout {
+    /// Places parameters and firmware after the boot block in `ram_size` bytes of RAM.
+    pub fn new(ram_size: u64, params_len: usize, firmware_len: u64) -> Result<Layout, HarnessError> {
+        let params_addr = BOOT_BLOCK + PAGE;
+        let firmware_addr = align_up(params_addr + params_len as u64);
+        let ram_end = RAM_BASE + ram_size;
+        let needed = align_up(firmware_addr + firmware_len) + MIN_FREE;
+        if needed > ram_end {
+            return Err(HarnessError::TooLarge {
+                firmware_len,
+                ram_mib: ram_size >> 20,
+                needed_mib: (needed - RAM_BASE).div_ceil(1 << 20),
+            });
+        }
+        Ok(Layout {
+            ram_end,
+            params_addr,
+            params_len: params_len as u64,
+            firmware_addr,
+            firmware_len,
+        })
+    }
+
+    /// The boot block bytes.
+    pub fn boot_block(&self, settings: &KernelSettings) -> Vec<u8> {
+        let words: [u32; 11] = [
+            u32::from_le_bytes(*b"XKB1"),
+            self.ram_end as u32,
+            self.firmware_addr as u32,
+            self.firmware_len as u32,
+            self.params_addr as u32,
+            self.params_len as u32,
+            settings.utc_ms as u32,
+            (settings.utc_ms >> 32) as u32,
+            0,
+            settings.slice_us,
+            settings.main_stack,
+        ];
+        words.iter().flat_map(|w| w.to_le_bytes()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn firmware_follows_parameters_on_a_page_boundary() {
+        let l = Layout::new(256 << 20, 5000, 1234).unwrap();
+        assert_eq!(l.params_addr, 0x8020_1000);
+        assert_eq!(l.firmware_addr, 0x8020_3000);
+        assert_eq!(l.ram_end, 0x9000_0000);
+        let block = l.boot_block(&KernelSettings::default());
+        assert_eq!(&block[..4], b"XKB1");
+        assert_eq!(block.len(), 44);
+        assert_eq!(u32::from_le_bytes(block[8..12].try_into().unwrap()), 0x8020_3000);
+    }
+
+    #[test]
+    fn firmware_too_large_for_ram_is_refused() {
+        let err = Layout::new(32 << 20, 0, 30 << 20).unwrap_err();
+        assert!(err.to_string().contains("32 MiB"), "{err}");
+    }
+}

@@ -1,0 +1,30 @@
+//! The libstd this workspace's own tests run against, obtained the way a user would.
+
+use crate::{HarnessError, Toolchain};
+use std::path::Path;
+use xous_sysroot::{Installer, Mode, Sysroot};
+use xous_sysroot_build::local_dist::LocalDist;
+
+/// Installs (or finds) a libstd for `toolchain` in private mode, with its cache under
+/// `target_dir/xous-sysroot-cache`.
+///
+/// When `XOUS_SYSROOT_DIST_SERVER` is set, libstd comes from that dist server (this is
+/// how a candidate release is qualified). Otherwise it is built once from the
+/// toolchain's `rust-src` into `target_dir/xous-libstd` (see
+/// [`xous_sysroot_build::local_dist`]), published there as a dist root, and installed
+/// from it: the same path, verification and stamp as a real install.
+pub fn local_sysroot(toolchain: &Toolchain, target_dir: &Path) -> Result<Sysroot, HarnessError> {
+    let mut installer = Installer::new();
+    installer
+        .rustc(toolchain.rustc())
+        .mode(Mode::Private)
+        .cache_dir(target_dir.join("xous-sysroot-cache"));
+    if std::env::var_os("XOUS_SYSROOT_DIST_SERVER").is_none_or(|v| v.is_empty()) {
+        let dist = LocalDist::new(target_dir)
+            .rustc(&toolchain.rustc)
+            .cargo(&toolchain.cargo)
+            .ensure()?;
+        installer.dist_server(dist.dist_root.display().to_string());
+    }
+    Ok(installer.install()?)
+}

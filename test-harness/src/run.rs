@@ -1,0 +1,432 @@
+//! Running one firmware image: the [`Runner`] builder and the [`RunOutput`] it returns.
+
+use crate::console::{Console, Demux};
+use crate::layout::{KernelSettings, Layout};
+use crate::{elf, params, qemu, renode, HarnessError};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Child;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
+
+/// Which emulator runs the firmware.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Backend {
+    /// `qemu-system-riscv32 -machine virt` with exact instruction counting.
+    #[default]
+    Qemu,
+    /// Renode with its stock `riscv_virt.repl` platform.
+    Renode,
+}
+
+impl std::str::FromStr for Backend {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "qemu" => Ok(Backend::Qemu),
+            "renode" => Ok(Backend::Renode),
+            _ => Err(format!("unknown backend `{s}`: expected `qemu` or `renode`")),
+        }
+    }
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exit {
+    /// The firmware terminated with this code (`std::process::exit`, or main's result).
+    Exited(u32),
+    /// The firmware faulted, deadlocked or made a call the kernel does not provide; the
+    /// kernel's report is in [`RunOutput::kernel_log`].
+    Fault,
+    /// The kernel itself failed (bad boot block, kernel panic).
+    KernelFailure,
+    /// The run was killed after this much wall time.
+    Timeout(Duration),
+    /// The emulator stopped without the kernel's exit record.
+    NoExitRecord,
+}
+
+/// Exit status used for runs that faulted or failed in the kernel.
+pub const FAULT_STATUS: i32 = 125;
+/// Exit status used for runs killed at the timeout (as `timeout(1)` does).
+pub const TIMEOUT_STATUS: i32 = 124;
+
+/// Everything one run produced.
+#[derive(Debug, Clone)]
+pub struct RunOutput {
+    /// The console, split by stream.
+    pub console: Console,
+    /// How it ended.
+    pub exit: Exit,
+    /// Instructions retired from reset to exit, when the kernel reported it.
+    pub instret: Option<u64>,
+    /// Wall time of the emulator run.
+    pub wall_time: Duration,
+    /// The emulator command line, for reports.
+    pub command: String,
+}
+
+impl RunOutput {
+    /// The process exit status `xous-run` returns for this run.
+    pub fn status(&self) -> i32 {
+        match self.exit {
+            Exit::Exited(code) => code as i32,
+            Exit::Timeout(_) => TIMEOUT_STATUS,
+            _ => FAULT_STATUS,
+        }
+    }
+
+    /// Whether the firmware exited with code 0.
+    pub fn success(&self) -> bool {
+        self.exit == Exit::Exited(0)
+    }
+
+    /// Firmware stdout as text.
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.console.stdout).into_owned()
+    }
+
+    /// Firmware stderr as text.
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.console.stderr).into_owned()
+    }
+
+    /// Kernel messages (fault reports and the like) as text.
+    pub fn kernel_log(&self) -> String {
+        String::from_utf8_lossy(&self.console.kernel).into_owned()
+    }
+
+    /// A readable account of the run for failure messages: how it ended, the kernel's
+    /// messages and the firmware's output.
+    pub fn report(&self) -> String {
+        let ended = match &self.exit {
+            Exit::Exited(c) => format!("the firmware exited with code {c}"),
+            Exit::Fault => "the firmware faulted (see the kernel messages)".to_string(),
+            Exit::KernelFailure => "the test kernel failed".to_string(),
+            Exit::Timeout(t) => format!("killed after the {:.1} s timeout", t.as_secs_f64()),
+            Exit::NoExitRecord => "the emulator stopped without an exit record".to_string(),
+        };
+        let mut out = format!("{ended}\ncommand: {}\n", self.command);
+        for (name, text) in
+            [("kernel", self.kernel_log()), ("stdout", self.stdout()), ("stderr", self.stderr())]
+        {
+            if !text.is_empty() {
+                out.push_str(&format!("--- {name} ---\n{}", tail(&text, 60)));
+                if !text.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+        }
+        out
+    }
+}
+
+fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().collect();
+    let skip = all.len().saturating_sub(lines);
+    let mut s = String::new();
+    if skip > 0 {
+        s.push_str(&format!("[... {skip} earlier lines ...]\n"));
+    }
+    for l in &all[skip..] {
+        s.push_str(l);
+        s.push('\n');
+    }
+    s
+}
+
+/// Runs firmware on the test kernel.
+///
+/// ```no_run
+/// use test_harness::Runner;
+/// let out = Runner::new("target/xous-kernel.elf").arg("--quiet").run("hello.elf".as_ref())?;
+/// assert!(out.success(), "{}", out.report());
+/// # Ok::<(), test_harness::HarnessError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Runner {
+    pub(crate) kernel: PathBuf,
+    pub(crate) backend: Backend,
+    timeout: Duration,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    pub(crate) settings: KernelSettings,
+    pub(crate) ram_mib: u64,
+    echo: bool,
+    pub(crate) program: Option<PathBuf>,
+}
+
+impl Runner {
+    /// A runner booting the test kernel at `kernel` (see [`crate::build_kernel`]).
+    pub fn new(kernel: impl Into<PathBuf>) -> Runner {
+        let utc_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or(0);
+        Runner {
+            kernel: kernel.into(),
+            backend: Backend::Qemu,
+            timeout: Duration::from_secs(60),
+            args: Vec::new(),
+            env: Vec::new(),
+            settings: KernelSettings { utc_ms, ..KernelSettings::default() },
+            ram_mib: 256,
+            echo: false,
+            program: None,
+        }
+    }
+
+    /// The emulator (default QEMU).
+    pub fn backend(&mut self, backend: Backend) -> &mut Self {
+        self.backend = backend;
+        self
+    }
+
+    /// Wall-time limit; the run is killed and reported as [`Exit::Timeout`] after it.
+    pub fn timeout(&mut self, timeout: Duration) -> &mut Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Adds a command-line argument (after the program name).
+    pub fn arg(&mut self, arg: impl Into<String>) -> &mut Self {
+        self.args.push(arg.into());
+        self
+    }
+
+    /// Adds command-line arguments.
+    pub fn args<I: IntoIterator<Item = S>, S: Into<String>>(&mut self, args: I) -> &mut Self {
+        self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
+    /// Sets an environment variable for the firmware.
+    pub fn env(&mut self, key: impl Into<String>, value: impl Into<String>) -> &mut Self {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    /// Fixes the UTC clock the firmware sees (default: the host's time at construction).
+    /// Benchmarks fix it so that runs are identical.
+    pub fn utc_ms(&mut self, ms: u64) -> &mut Self {
+        self.settings.utc_ms = ms;
+        self
+    }
+
+    /// Preemption time slice in µs of emulated time (default 1000).
+    pub fn slice_us(&mut self, us: u32) -> &mut Self {
+        self.settings.slice_us = us;
+        self
+    }
+
+    /// Main thread stack size in bytes (default 1 MiB).
+    pub fn main_stack(&mut self, bytes: u32) -> &mut Self {
+        self.settings.main_stack = bytes;
+        self
+    }
+
+    /// Emulated RAM in MiB (default 256).
+    pub fn ram_mib(&mut self, mib: u64) -> &mut Self {
+        self.ram_mib = mib;
+        self
+    }
+
+    /// Copies the firmware's stdout/stderr (and kernel messages) to this process live.
+    pub fn echo(&mut self, echo: bool) -> &mut Self {
+        self.echo = echo;
+        self
+    }
+
+    /// The emulator program (default `qemu-system-riscv32` or `renode` from PATH).
+    pub fn program(&mut self, program: impl Into<PathBuf>) -> &mut Self {
+        self.program = Some(program.into());
+        self
+    }
+
+    /// Boots `firmware` and waits for it to finish (or for the timeout).
+    pub fn run(&self, firmware: &Path) -> Result<RunOutput, HarnessError> {
+        let image = elf::check_firmware(firmware)?;
+        if !self.kernel.is_file() {
+            return Err(HarnessError::KernelMissing(self.kernel.clone()));
+        }
+        let name = firmware.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let mut argv = vec![name];
+        argv.extend(self.args.iter().cloned());
+        let params = params::encode(&argv, &self.env)?;
+        let layout = Layout::new(self.ram_mib << 20, params.len(), image.len() as u64)?;
+        let dir = tempfile::Builder::new()
+            .prefix("xous-run-")
+            .tempdir()
+            .map_err(|e| HarnessError::io("create a scratch directory", &std::env::temp_dir(), e))?;
+        let images = Images {
+            boot: write(dir.path(), "boot.bin", &layout.boot_block(&self.settings))?,
+            params: write(dir.path(), "params.bin", &params)?,
+            firmware: firmware.to_path_buf(),
+            layout,
+        };
+        let started = Instant::now();
+        let launched = match self.backend {
+            Backend::Qemu => qemu::launch(self, &images)?,
+            Backend::Renode => renode::launch(self, &images, dir.path())?,
+        };
+        let (console, exit, emulator) = self.drive(launched.child, launched.console, launched.stop)?;
+        let wall_time = started.elapsed();
+        let record = parse_exit_record(&console.exit);
+        let (exit, instret) = match (exit, record) {
+            (Some(timeout), _) => (timeout, None),
+            (None, Some(r)) => r,
+            (None, None) if console.kernel.is_empty() && console.stdout.is_empty() => {
+                return Err(HarnessError::EmulatorFailed { command: launched.command, output: emulator });
+            }
+            (None, None) => (Exit::NoExitRecord, None),
+        };
+        Ok(RunOutput { console, exit, instret, wall_time, command: launched.command })
+    }
+
+    /// Reads the console until the exit record, the end of the emulator or the timeout.
+    /// Returns the console, `Some(Exit::Timeout)` when killed, and the emulator's exit
+    /// status and stderr.
+    fn drive(
+        &self,
+        mut child: Child,
+        mut reader: Box<dyn Read + Send>,
+        stop: Option<Arc<AtomicBool>>,
+    ) -> Result<(Console, Option<Exit>, String), HarnessError> {
+        let (tx, rx) = mpsc::channel::<Vec<u8>>();
+        let pump = std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        if tx.send(buf[..n].to_vec()).is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        let stderr = child.stderr.take();
+        let stderr_pump = std::thread::spawn(move || {
+            let mut text = String::new();
+            if let Some(mut e) = stderr {
+                let _ = e.read_to_string(&mut text);
+            }
+            text
+        });
+        let mut demux = Demux::new(self.echo);
+        let deadline = Instant::now() + self.timeout;
+        let mut timed_out = None;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                timed_out = Some(Exit::Timeout(self.timeout));
+                break;
+            }
+            match rx.recv_timeout(left.min(Duration::from_millis(200))) {
+                Ok(chunk) => {
+                    demux.feed(&chunk);
+                    if demux.exited() {
+                        break;
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if matches!(child.try_wait(), Ok(Some(_))) && rx.try_recv().is_err() {
+                        // Give the pump a moment to deliver what is left.
+                        if let Ok(chunk) = rx.recv_timeout(Duration::from_millis(100)) {
+                            demux.feed(&chunk);
+                            continue;
+                        }
+                        break;
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        // QEMU leaves by itself through the exit device; Renode (or a hung run) is killed.
+        let status = match child.try_wait() {
+            Ok(Some(s)) => Some(s),
+            _ => {
+                if timed_out.is_none() && demux.exited() {
+                    // Let QEMU leave on its own first.
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                match child.try_wait() {
+                    Ok(Some(s)) => Some(s),
+                    _ => {
+                        let _ = child.kill();
+                        let _ = child.wait();
+                        None
+                    }
+                }
+            }
+        };
+        drop(rx);
+        if let Some(stop) = stop {
+            stop.store(true, Ordering::Relaxed);
+        }
+        let _ = pump.join();
+        let stderr = stderr_pump.join().unwrap_or_default();
+        let emulator = match status {
+            Some(s) => format!("{s}\n{stderr}"),
+            None => stderr,
+        };
+        Ok((demux.finish(), timed_out, emulator))
+    }
+}
+
+/// Files handed to the emulator.
+pub(crate) struct Images {
+    pub boot: PathBuf,
+    pub params: PathBuf,
+    pub firmware: PathBuf,
+    pub layout: Layout,
+}
+
+/// A started emulator: its process, the console byte stream and the command line.
+pub(crate) struct Launched {
+    pub child: Child,
+    pub console: Box<dyn Read + Send>,
+    pub command: String,
+    /// Set to end a console reader that would otherwise wait for more bytes forever.
+    pub stop: Option<Arc<AtomicBool>>,
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, HarnessError> {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).map_err(|e| HarnessError::io("write", &path, e))?;
+    Ok(path)
+}
+
+/// Parses `kind=exit code=3 instret=123`.
+fn parse_exit_record(record: &[u8]) -> Option<(Exit, Option<u64>)> {
+    let text = std::str::from_utf8(record).ok()?;
+    let line = text.lines().last()?;
+    let field = |key: &str| {
+        line.split_whitespace().find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
+    };
+    let code: u32 = field("code")?.parse().ok()?;
+    let instret = field("instret").and_then(|v| v.parse().ok());
+    let exit = match field("kind")? {
+        "exit" => Exit::Exited(code),
+        "fault" => Exit::Fault,
+        _ => Exit::KernelFailure,
+    };
+    Some((exit, instret))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_records_parse() {
+        assert_eq!(
+            parse_exit_record(b"kind=exit code=3 instret=99\n"),
+            Some((Exit::Exited(3), Some(99)))
+        );
+        assert_eq!(parse_exit_record(b"kind=fault code=125 instret=1\n").unwrap().0, Exit::Fault);
+        assert_eq!(parse_exit_record(b"garbage\n"), None);
+    }
+}
