@@ -80,6 +80,7 @@ pub struct FirmwareBuild {
     tests: bool,
     args: Vec<String>,
     env: Vec<(String, String)>,
+    running: bool,
 }
 
 /// Variables a surrounding cargo (a build script, `cargo test`) sets that must not leak
@@ -114,6 +115,7 @@ impl FirmwareBuild {
             tests: false,
             args: Vec::new(),
             env: Vec::new(),
+            running: false,
         }
     }
 
@@ -148,7 +150,7 @@ impl FirmwareBuild {
             cmd.env_remove(var);
         }
         cmd.arg(if self.tests { "test" } else { "build" });
-        if self.tests {
+        if self.tests && !self.running {
             cmd.arg("--no-run");
         }
         cmd.arg("--manifest-path").arg(&self.manifest);
@@ -164,6 +166,22 @@ impl FirmwareBuild {
             cmd.env(k, v);
         }
         cmd
+    }
+
+    /// Runs `cargo test` for the target with `runner` (e.g. `xous-run` and its options)
+    /// as the cargo runner, passing `test_args` to the libtest binaries (filters,
+    /// `--exact`, ...). Returns cargo's output whatever the tests' verdict.
+    pub fn run_tests(&self, runner: &[String], test_args: &[&str]) -> Result<std::process::Output, HarnessError> {
+        let mut this = self.clone();
+        this.tests = true;
+        this.running = true;
+        let mut cmd = this.command();
+        let runner: Vec<String> = runner.iter().map(|r| toml_string(r)).collect();
+        cmd.arg("--config").arg(format!("target.{}.runner=[{}]", self.sysroot.target, runner.join(", ")));
+        cmd.arg("--").args(test_args);
+        cmd.output().map_err(|e| {
+            HarnessError::Toolchain(format!("could not run `{}`: {e}", self.toolchain.cargo.display()))
+        })
     }
 
     /// Runs cargo and returns the executables it produced.
@@ -193,6 +211,11 @@ impl FirmwareBuild {
         }
         Ok(artifacts)
     }
+}
+
+/// A TOML basic string (for `--config` values).
+fn toml_string(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 /// Executables in cargo's `--message-format=json` output.

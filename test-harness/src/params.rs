@@ -59,11 +59,11 @@ mod tests {
     #[test]
     fn block_layout_matches_what_libstd_parses() {
         let block = encode(&["fw".into()], &[("K".into(), "vv".into())]).unwrap();
-        let expected: &[u8] = b"AppP\x08\0\0\0\x2b\0\0\0\x02\0\0\0\
+        let expected: &[u8] = b"AppP\x08\0\0\0\x2f\0\0\0\x02\0\0\0\
             ArgL\x06\0\0\0\x01\0\x02\0fw\
             EnvB\x09\0\0\0\x01\0\x01\0K\x02\0vv";
         assert_eq!(block, expected);
-        assert_eq!(block.len(), 0x2b);
+        assert_eq!(block.len(), 0x2f);
     }
 
     #[test]
