@@ -16,7 +16,7 @@ use test_harness::{build_kernel, Backend, Exit, Runner, Toolchain};
 
 /// Run Xous firmware under emulation on the xous-sysroot test kernel.
 #[derive(Parser, Debug)]
-#[command(version, about, trailing_var_arg = true)]
+#[command(version, about)]
 struct Cli {
     /// Emulator: `qemu` (default) or `renode`.
     #[arg(long, default_value = "qemu", env = "XOUS_RUN_BACKEND")]
@@ -50,7 +50,8 @@ struct Cli {
     instret: bool,
     /// The firmware ELF.
     firmware: PathBuf,
-    /// Arguments for the firmware.
+    /// Arguments for the firmware (everything after the firmware path, options included).
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     args: Vec<String>,
 }
 
