@@ -221,7 +221,8 @@ fn ticktimer(opcode: usize, arg1: usize, arg2: usize, invoke: usize) -> Outcome 
 
 static mut NETWORK_NOTED: bool = false;
 
-/// Network and DNS requests fail with a non-zero status in the first byte.
+/// Network and DNS requests fail with a non-zero status in the first byte: 6, the
+/// network stack's "library error", which std reports as a failed connection.
 fn refuse_network(buf: usize) -> Result<Reply, XousError> {
     unsafe {
         if !NETWORK_NOTED {
@@ -229,6 +230,6 @@ fn refuse_network(buf: usize) -> Result<Reply, XousError> {
             kprintln!("network and DNS are not available in the test kernel: requests fail");
         }
     }
-    memory::write_user(buf, &[1])?;
+    memory::write_user(buf, &[6])?;
     Ok(Reply::new(&[MEMORY_RETURNED, 0, 0]))
 }
