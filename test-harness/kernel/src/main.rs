@@ -87,6 +87,8 @@ trap_entry:
 resume_context:
     csrw mscratch, a0
     mv sp, a0
+    # Drop any LR reservation of the thread that ran before (writes 0 to the unused x0 slot).
+    sc.w zero, zero, (sp)
     lw t0, 128(sp)
     csrw mepc, t0
     lw x1, 4(sp)
