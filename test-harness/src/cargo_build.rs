@@ -24,7 +24,10 @@ pub struct Toolchain {
 impl Toolchain {
     /// A toolchain from explicit paths.
     pub fn new(rustc: impl Into<PathBuf>, cargo: impl Into<PathBuf>) -> Toolchain {
-        Toolchain { rustc: rustc.into(), cargo: cargo.into() }
+        Toolchain {
+            rustc: rustc.into(),
+            cargo: cargo.into(),
+        }
     }
 
     /// `XOUS_FIRMWARE_RUSTC` and `XOUS_FIRMWARE_CARGO` when set; otherwise Debian's
@@ -105,7 +108,12 @@ const SCRUBBED_ENV: &[&str] = &[
 impl FirmwareBuild {
     /// Builds the crate at `manifest` (its `Cargo.toml`) with `toolchain` against
     /// `sysroot`, into `target_dir` (keep it apart from the host build's).
-    pub fn new(manifest: impl Into<PathBuf>, toolchain: &Toolchain, sysroot: &Sysroot, target_dir: impl Into<PathBuf>) -> Self {
+    pub fn new(
+        manifest: impl Into<PathBuf>,
+        toolchain: &Toolchain,
+        sysroot: &Sysroot,
+        target_dir: impl Into<PathBuf>,
+    ) -> Self {
         FirmwareBuild {
             manifest: manifest.into(),
             toolchain: toolchain.clone(),
@@ -154,7 +162,11 @@ impl FirmwareBuild {
             cmd.arg("--no-run");
         }
         cmd.arg("--manifest-path").arg(&self.manifest);
-        cmd.args(["--target", &self.sysroot.target, "--message-format=json-render-diagnostics"]);
+        cmd.args([
+            "--target",
+            &self.sysroot.target,
+            "--message-format=json-render-diagnostics",
+        ]);
         if self.release {
             cmd.arg("--release");
         }
@@ -171,16 +183,27 @@ impl FirmwareBuild {
     /// Runs `cargo test` for the target with `runner` (e.g. `xous-run` and its options)
     /// as the cargo runner, passing `test_args` to the libtest binaries (filters,
     /// `--exact`, ...). Returns cargo's output whatever the tests' verdict.
-    pub fn run_tests(&self, runner: &[String], test_args: &[&str]) -> Result<std::process::Output, HarnessError> {
+    pub fn run_tests(
+        &self,
+        runner: &[String],
+        test_args: &[&str],
+    ) -> Result<std::process::Output, HarnessError> {
         let mut this = self.clone();
         this.tests = true;
         this.running = true;
         let mut cmd = this.command();
         let runner: Vec<String> = runner.iter().map(|r| toml_string(r)).collect();
-        cmd.arg("--config").arg(format!("target.{}.runner=[{}]", self.sysroot.target, runner.join(", ")));
+        cmd.arg("--config").arg(format!(
+            "target.{}.runner=[{}]",
+            self.sysroot.target,
+            runner.join(", ")
+        ));
         cmd.arg("--").args(test_args);
         cmd.output().map_err(|e| {
-            HarnessError::Toolchain(format!("could not run `{}`: {e}", self.toolchain.cargo.display()))
+            HarnessError::Toolchain(format!(
+                "could not run `{}`: {e}",
+                self.toolchain.cargo.display()
+            ))
         })
     }
 
@@ -199,7 +222,11 @@ impl FirmwareBuild {
             let stderr = String::from_utf8_lossy(&out.stderr);
             let tail: Vec<&str> = stderr.lines().rev().take(60).collect();
             let output = tail.into_iter().rev().collect::<Vec<_>>().join("\n");
-            return Err(HarnessError::Build { what, command: line, output });
+            return Err(HarnessError::Build {
+                what,
+                command: line,
+                output,
+            });
         }
         let artifacts = parse_artifacts(&String::from_utf8_lossy(&out.stdout));
         if artifacts.is_empty() {
@@ -241,9 +268,23 @@ pub fn kernel_source() -> PathBuf {
 
 /// Builds the test kernel with `toolchain` against `sysroot` (it needs only `core`) into
 /// `target_dir`; cargo makes this a quick no-op when nothing changed.
-pub fn build_kernel(toolchain: &Toolchain, sysroot: &Sysroot, target_dir: &Path) -> Result<PathBuf, HarnessError> {
-    let built = FirmwareBuild::new(kernel_source().join("Cargo.toml"), toolchain, sysroot, target_dir).build()?;
-    Ok(built.into_iter().next().expect("build() returns at least one artifact").path)
+pub fn build_kernel(
+    toolchain: &Toolchain,
+    sysroot: &Sysroot,
+    target_dir: &Path,
+) -> Result<PathBuf, HarnessError> {
+    let built = FirmwareBuild::new(
+        kernel_source().join("Cargo.toml"),
+        toolchain,
+        sysroot,
+        target_dir,
+    )
+    .build()?;
+    Ok(built
+        .into_iter()
+        .next()
+        .expect("build() returns at least one artifact")
+        .path)
 }
 
 #[cfg(test)]
@@ -258,7 +299,14 @@ mod tests {
 {"reason":"build-finished","success":true}"#;
         let a = parse_artifacts(json);
         assert_eq!(a.len(), 2);
-        assert_eq!(a[0], Artifact { name: "hello".into(), path: "/t/hello".into(), test: false });
+        assert_eq!(
+            a[0],
+            Artifact {
+                name: "hello".into(),
+                path: "/t/hello".into(),
+                test: false
+            }
+        );
         assert!(a[1].test);
     }
 }

@@ -56,7 +56,12 @@ impl Demux {
     /// A demultiplexer; with `echo`, stdout and stderr are also copied live to this
     /// process's stdout and stderr, and kernel messages to stderr with a prefix.
     pub fn new(echo: bool) -> Demux {
-        Demux { current: Stream::Kernel, after_switch: false, console: Console::default(), echo }
+        Demux {
+            current: Stream::Kernel,
+            after_switch: false,
+            console: Console::default(),
+            echo,
+        }
     }
 
     /// Consumes the next bytes of the console.
@@ -135,7 +140,9 @@ impl Demux {
 }
 
 fn prefix_lines(text: &str) -> String {
-    text.split_inclusive('\n').map(|l| format!("[xous-kernel] {l}")).collect()
+    text.split_inclusive('\n')
+        .map(|l| format!("[xous-kernel] {l}"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -145,7 +152,9 @@ mod tests {
     #[test]
     fn splits_streams_and_unescapes_across_chunk_boundaries() {
         let mut all = Vec::new();
-        all.extend_from_slice(b"\x011out\x01\x01put\x012err\x01kkernel\n\x011more\x01xkind=exit code=0 instret=5\n");
+        all.extend_from_slice(
+            b"\x011out\x01\x01put\x012err\x01kkernel\n\x011more\x01xkind=exit code=0 instret=5\n",
+        );
         // Feed one byte at a time: every split point must give the same result.
         let mut d = Demux::new(false);
         for b in &all {

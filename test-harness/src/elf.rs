@@ -18,7 +18,10 @@ pub fn check_firmware(path: &Path) -> Result<Vec<u8>, HarnessError> {
         None
     };
     match why {
-        Some(why) => Err(HarnessError::NotFirmware { path: path.to_path_buf(), why }),
+        Some(why) => Err(HarnessError::NotFirmware {
+            path: path.to_path_buf(),
+            why,
+        }),
         None => Ok(bytes),
     }
 }

@@ -82,15 +82,28 @@ pub enum HarnessError {
 
 impl HarnessError {
     pub(crate) fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
-        HarnessError::Io { action, path: path.to_path_buf(), source }
+        HarnessError::Io {
+            action,
+            path: path.to_path_buf(),
+            source,
+        }
     }
 
-    pub(crate) fn emulator_spawn(program: &Path, backend: &'static str, source: std::io::Error) -> Self {
+    pub(crate) fn emulator_spawn(
+        program: &Path,
+        backend: &'static str,
+        source: std::io::Error,
+    ) -> Self {
         let hint = if backend == "qemu" {
             "install QEMU's RISC-V system emulator: `apt-get install qemu-system-misc` (Debian/Ubuntu), or pass its path with --emulator"
         } else {
             "install Renode from https://renode.io (it is not in Debian's archive) and put `renode` on PATH, or pass its path with --emulator"
         };
-        HarnessError::EmulatorMissing { program: program.to_path_buf(), backend, hint, error: source }
+        HarnessError::EmulatorMissing {
+            program: program.to_path_buf(),
+            backend,
+            hint,
+            error: source,
+        }
     }
 }

@@ -40,7 +40,11 @@ pub struct KernelSettings {
 
 impl Default for KernelSettings {
     fn default() -> Self {
-        KernelSettings { utc_ms: 0, slice_us: 1000, main_stack: 1 << 20 }
+        KernelSettings {
+            utc_ms: 0,
+            slice_us: 1000,
+            main_stack: 1 << 20,
+        }
     }
 }
 
@@ -50,7 +54,11 @@ fn align_up(x: u64) -> u64 {
 
 impl Layout {
     /// Places parameters and firmware after the boot block in `ram_size` bytes of RAM.
-    pub fn new(ram_size: u64, params_len: usize, firmware_len: u64) -> Result<Layout, HarnessError> {
+    pub fn new(
+        ram_size: u64,
+        params_len: usize,
+        firmware_len: u64,
+    ) -> Result<Layout, HarnessError> {
         let params_addr = BOOT_BLOCK + PAGE;
         let firmware_addr = align_up(params_addr + params_len as u64);
         let ram_end = RAM_BASE + ram_size;
@@ -103,7 +111,10 @@ mod tests {
         let block = l.boot_block(&KernelSettings::default());
         assert_eq!(&block[..4], b"XKB1");
         assert_eq!(block.len(), 44);
-        assert_eq!(u32::from_le_bytes(block[8..12].try_into().unwrap()), 0x8020_3000);
+        assert_eq!(
+            u32::from_le_bytes(block[8..12].try_into().unwrap()),
+            0x8020_3000
+        );
     }
 
     #[test]

@@ -45,7 +45,10 @@ fn push_count(out: &mut Vec<u8>, n: usize, what: &str) -> Result<(), HarnessErro
 
 fn push_str(out: &mut Vec<u8>, s: &str) -> Result<(), HarnessError> {
     let len = u16::try_from(s.len()).map_err(|_| {
-        HarnessError::Parameters(format!("an argument or variable is {} bytes long (at most 65535)", s.len()))
+        HarnessError::Parameters(format!(
+            "an argument or variable is {} bytes long (at most 65535)",
+            s.len()
+        ))
     })?;
     out.extend_from_slice(&len.to_le_bytes());
     out.extend_from_slice(s.as_bytes());

@@ -12,11 +12,21 @@ pub const QEMU: &str = "qemu-system-riscv32";
 /// The full argument list for one run.
 pub(crate) fn arguments(kernel: &Path, images: &Images, ram_mib: u64) -> Vec<OsString> {
     let mut args: Vec<OsString> = [
-        "-machine", "virt", "-bios", "none", "-display", "none", "-monitor", "none",
-        "-serial", "stdio", "-no-reboot",
+        "-machine",
+        "virt",
+        "-bios",
+        "none",
+        "-display",
+        "none",
+        "-monitor",
+        "none",
+        "-serial",
+        "stdio",
+        "-no-reboot",
         // Instruction counting: one instruction per ns of virtual time, no throttling to
         // the host clock and no real sleeping in wfi, so runs repeat exactly.
-        "-icount", "shift=0,align=off,sleep=off",
+        "-icount",
+        "shift=0,align=off,sleep=off",
     ]
     .iter()
     .map(OsString::from)
@@ -58,5 +68,10 @@ pub(crate) fn launch(runner: &Runner, images: &Images) -> Result<Launched, Harne
         .spawn()
         .map_err(|e| HarnessError::emulator_spawn(&program, "qemu", e))?;
     let console = Box::new(child.stdout.take().expect("piped stdout"));
-    Ok(Launched { child, console, command, stop: None })
+    Ok(Launched {
+        child,
+        console,
+        command,
+        stop: None,
+    })
 }

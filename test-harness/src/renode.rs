@@ -64,7 +64,11 @@ pub(crate) fn arguments(script: &Path) -> Vec<OsString> {
 }
 
 /// Writes the script and starts Renode; the console is read from the UART file.
-pub(crate) fn launch(runner: &Runner, images: &Images, dir: &Path) -> Result<Launched, HarnessError> {
+pub(crate) fn launch(
+    runner: &Runner,
+    images: &Images,
+    dir: &Path,
+) -> Result<Launched, HarnessError> {
     let console = dir.join("console.bin");
     std::fs::write(&console, b"").map_err(|e| HarnessError::io("create", &console, e))?;
     let resc = dir.join("run.resc");
@@ -82,8 +86,16 @@ pub(crate) fn launch(runner: &Runner, images: &Images, dir: &Path) -> Result<Lau
         .map_err(|e| HarnessError::emulator_spawn(&program, "renode", e))?;
     let file = std::fs::File::open(&console).map_err(|e| HarnessError::io("open", &console, e))?;
     let stop = Arc::new(AtomicBool::new(false));
-    let tail = Tail { file, stop: stop.clone() };
-    Ok(Launched { child, console: Box::new(tail), command, stop: Some(stop) })
+    let tail = Tail {
+        file,
+        stop: stop.clone(),
+    };
+    Ok(Launched {
+        child,
+        console: Box::new(tail),
+        command,
+        stop: Some(stop),
+    })
 }
 
 /// Reads a file that another process is still appending to, until told to stop.

@@ -26,7 +26,9 @@ impl std::str::FromStr for Backend {
         match s {
             "qemu" => Ok(Backend::Qemu),
             "renode" => Ok(Backend::Renode),
-            _ => Err(format!("unknown backend `{s}`: expected `qemu` or `renode`")),
+            _ => Err(format!(
+                "unknown backend `{s}`: expected `qemu` or `renode`"
+            )),
         }
     }
 }
@@ -108,9 +110,11 @@ impl RunOutput {
             Exit::NoExitRecord => "the emulator stopped without an exit record".to_string(),
         };
         let mut out = format!("{ended}\ncommand: {}\n", self.command);
-        for (name, text) in
-            [("kernel", self.kernel_log()), ("stdout", self.stdout()), ("stderr", self.stderr())]
-        {
+        for (name, text) in [
+            ("kernel", self.kernel_log()),
+            ("stdout", self.stdout()),
+            ("stderr", self.stderr()),
+        ] {
             if !text.is_empty() {
                 out.push_str(&format!("--- {name} ---\n{}", tail(&text, 60)));
                 if !text.ends_with('\n') {
@@ -170,7 +174,10 @@ impl Runner {
             timeout: Duration::from_secs(60),
             args: Vec::new(),
             env: Vec::new(),
-            settings: KernelSettings { utc_ms, ..KernelSettings::default() },
+            settings: KernelSettings {
+                utc_ms,
+                ..KernelSettings::default()
+            },
             ram_mib: 256,
             echo: false,
             program: None,
@@ -250,7 +257,10 @@ impl Runner {
         if !self.kernel.is_file() {
             return Err(HarnessError::KernelMissing(self.kernel.clone()));
         }
-        let name = firmware.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = firmware
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let mut argv = vec![name];
         argv.extend(self.args.iter().cloned());
         let params = params::encode(&argv, &self.env)?;
@@ -258,7 +268,9 @@ impl Runner {
         let dir = tempfile::Builder::new()
             .prefix("xous-run-")
             .tempdir()
-            .map_err(|e| HarnessError::io("create a scratch directory", &std::env::temp_dir(), e))?;
+            .map_err(|e| {
+                HarnessError::io("create a scratch directory", &std::env::temp_dir(), e)
+            })?;
         let images = Images {
             boot: write(dir.path(), "boot.bin", &layout.boot_block(&self.settings))?,
             params: write(dir.path(), "params.bin", &params)?,
@@ -270,18 +282,28 @@ impl Runner {
             Backend::Qemu => qemu::launch(self, &images)?,
             Backend::Renode => renode::launch(self, &images, dir.path())?,
         };
-        let (console, exit, emulator) = self.drive(launched.child, launched.console, launched.stop)?;
+        let (console, exit, emulator) =
+            self.drive(launched.child, launched.console, launched.stop)?;
         let wall_time = started.elapsed();
         let record = parse_exit_record(&console.exit);
         let (exit, instret) = match (exit, record) {
             (Some(timeout), _) => (timeout, None),
             (None, Some(r)) => r,
             (None, None) if console.kernel.is_empty() && console.stdout.is_empty() => {
-                return Err(HarnessError::EmulatorFailed { command: launched.command, output: emulator });
+                return Err(HarnessError::EmulatorFailed {
+                    command: launched.command,
+                    output: emulator,
+                });
             }
             (None, None) => (Exit::NoExitRecord, None),
         };
-        Ok(RunOutput { console, exit, instret, wall_time, command: launched.command })
+        Ok(RunOutput {
+            console,
+            exit,
+            instret,
+            wall_time,
+            command: launched.command,
+        })
     }
 
     /// Reads the console until the exit record, the end of the emulator or the timeout.
@@ -404,7 +426,8 @@ fn parse_exit_record(record: &[u8]) -> Option<(Exit, Option<u64>)> {
     let text = std::str::from_utf8(record).ok()?;
     let line = text.lines().last()?;
     let field = |key: &str| {
-        line.split_whitespace().find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
+        line.split_whitespace()
+            .find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
     };
     let code: u32 = field("code")?.parse().ok()?;
     let instret = field("instret").and_then(|v| v.parse().ok());
@@ -426,7 +449,12 @@ mod tests {
             parse_exit_record(b"kind=exit code=3 instret=99\n"),
             Some((Exit::Exited(3), Some(99)))
         );
-        assert_eq!(parse_exit_record(b"kind=fault code=125 instret=1\n").unwrap().0, Exit::Fault);
+        assert_eq!(
+            parse_exit_record(b"kind=fault code=125 instret=1\n")
+                .unwrap()
+                .0,
+            Exit::Fault
+        );
         assert_eq!(parse_exit_record(b"garbage\n"), None);
     }
 }

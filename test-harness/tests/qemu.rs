@@ -20,15 +20,27 @@ fn setup() -> &'static Setup {
     static SETUP: OnceLock<Setup> = OnceLock::new();
     SETUP.get_or_init(|| {
         // CARGO_TARGET_TMPDIR is `<target dir>/tmp`.
-        let target_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap().to_path_buf();
+        let target_dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .parent()
+            .unwrap()
+            .to_path_buf();
         let toolchain = Toolchain::from_env().unwrap();
         let sysroot = local_sysroot(&toolchain, &target_dir).unwrap();
         let xous_dir = target_dir.join("xous-firmware");
         let kernel = build_kernel(&toolchain, &sysroot, &xous_dir).unwrap();
         let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/firmware/Cargo.toml");
         let build = FirmwareBuild::new(manifest, &toolchain, &sysroot, &xous_dir);
-        let firmware = build.build().unwrap().into_iter().map(|a| (a.name, a.path)).collect();
-        Setup { kernel, firmware, build }
+        let firmware = build
+            .build()
+            .unwrap()
+            .into_iter()
+            .map(|a| (a.name, a.path))
+            .collect();
+        Setup {
+            kernel,
+            firmware,
+            build,
+        }
     })
 }
 
@@ -78,7 +90,11 @@ fn arguments_and_environment_reach_the_firmware() {
 fn panic_fails_the_run_with_its_message() {
     let out = runner().run(firmware("panic")).unwrap();
     assert_eq!(out.exit, Exit::Exited(101), "{}", out.report());
-    assert!(out.stderr().contains("the firmware gave up: 0 values"), "{}", out.report());
+    assert!(
+        out.stderr().contains("the firmware gave up: 0 values"),
+        "{}",
+        out.report()
+    );
 }
 
 #[test]
@@ -87,15 +103,26 @@ fn fault_is_reported_with_cause_pc_and_address() {
     assert_eq!(out.exit, Exit::Fault, "{}", out.report());
     assert_eq!(out.status(), test_harness::FAULT_STATUS);
     let log = out.kernel_log();
-    assert!(log.contains("firmware fault: load page fault in thread 1 at pc 0x"), "{log}");
+    assert!(
+        log.contains("firmware fault: load page fault in thread 1 at pc 0x"),
+        "{log}"
+    );
     assert!(log.contains("address 0x00000000"), "{log}");
     assert_eq!(out.stdout(), "about to fault\n");
 }
 
 #[test]
 fn hang_is_killed_at_the_timeout() {
-    let out = runner().timeout(Duration::from_secs(3)).run(firmware("hang")).unwrap();
-    assert_eq!(out.exit, Exit::Timeout(Duration::from_secs(3)), "{}", out.report());
+    let out = runner()
+        .timeout(Duration::from_secs(3))
+        .run(firmware("hang"))
+        .unwrap();
+    assert_eq!(
+        out.exit,
+        Exit::Timeout(Duration::from_secs(3)),
+        "{}",
+        out.report()
+    );
     assert_eq!(out.status(), test_harness::TIMEOUT_STATUS);
     assert_eq!(out.stdout(), "spinning\n");
     assert!(out.wall_time < Duration::from_secs(10));
@@ -105,12 +132,18 @@ fn hang_is_killed_at_the_timeout() {
 fn eight_threads_share_a_mutex_and_hand_off_through_a_condvar() {
     let out = runner().run(firmware("threads")).unwrap();
     assert!(out.success(), "{}", out.report());
-    assert_eq!(out.stdout(), "counter=4000 turns=8 ids=[0, 1, 2, 3, 4, 5, 6, 7]\n");
+    assert_eq!(
+        out.stdout(),
+        "counter=4000 turns=8 ids=[0, 1, 2, 3, 4, 5, 6, 7]\n"
+    );
 }
 
 #[test]
 fn sleep_matches_instant_and_counters_are_readable() {
-    let out = runner().utc_ms(1_700_000_000_000).run(firmware("timing")).unwrap();
+    let out = runner()
+        .utc_ms(1_700_000_000_000)
+        .run(firmware("timing"))
+        .unwrap();
     assert!(out.success(), "{}", out.report());
     let stdout = out.stdout();
     assert!(stdout.contains("slept_ms=120\n"), "{stdout}");
@@ -127,7 +160,11 @@ fn thread_locals_catch_unwind_and_resume_unwind() {
         out.stdout(),
         "main_local=5 thread_local=42 drops_after_thread=1\ncaught=true\nresumed_payload=7\n"
     );
-    assert!(out.stderr().contains("caught on purpose"), "{}", out.report());
+    assert!(
+        out.stderr().contains("caught on purpose"),
+        "{}",
+        out.report()
+    );
 }
 
 #[test]
@@ -158,14 +195,28 @@ fn cargo_test_with_xous_run_as_runner_reports_libtest_results_and_filters() {
     let stdout = String::from_utf8_lossy(&all.stdout);
     assert!(!all.status.success());
     assert!(stdout.contains("test tests::adds ... ok"), "{stdout}");
-    assert!(stdout.contains("test tests::deliberately_fails ... FAILED"), "{stdout}");
+    assert!(
+        stdout.contains("test tests::deliberately_fails ... FAILED"),
+        "{stdout}"
+    );
     assert!(stdout.contains("this one fails on purpose"), "{stdout}");
-    assert!(stdout.contains("test result: FAILED. 2 passed; 1 failed"), "{stdout}");
+    assert!(
+        stdout.contains("test result: FAILED. 2 passed; 1 failed"),
+        "{stdout}"
+    );
     // A filter selects one test; the run then succeeds.
     let one = lib.run_tests(&runner, &["vec_grows"]).unwrap();
     let stdout = String::from_utf8_lossy(&one.stdout);
-    assert!(one.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&one.stderr));
-    assert!(stdout.contains("test result: ok. 1 passed; 0 failed; 0 ignored; 0 measured; 2 filtered out"), "{stdout}");
+    assert!(
+        one.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&one.stderr)
+    );
+    assert!(
+        stdout
+            .contains("test result: ok. 1 passed; 0 failed; 0 ignored; 0 measured; 2 filtered out"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -179,8 +230,14 @@ fn xous_run_exit_status_and_streams_are_the_firmware_s() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "hello from the xous test kernel\n");
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "this line goes to stderr\n");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "hello from the xous test kernel\n"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "this line goes to stderr\n"
+    );
 }
 
 #[test]
@@ -190,7 +247,8 @@ fn missing_emulators_get_an_install_hint() {
     let err = r.run(firmware("hello")).unwrap_err().to_string();
     assert!(err.contains("apt-get install qemu-system-misc"), "{err}");
     let mut r = runner();
-    r.backend(test_harness::Backend::Renode).program("/nonexistent/renode");
+    r.backend(test_harness::Backend::Renode)
+        .program("/nonexistent/renode");
     let err = r.run(firmware("hello")).unwrap_err().to_string();
     assert!(err.contains("https://renode.io"), "{err}");
 }

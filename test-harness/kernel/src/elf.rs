@@ -16,10 +16,12 @@ struct Bytes {
 
 impl Bytes {
     fn u16(&self, off: usize) -> Result<usize, &'static str> {
-        self.get(off, 2).map(|p| unsafe { (p as *const u16).read_unaligned() } as usize)
+        self.get(off, 2)
+            .map(|p| unsafe { (p as *const u16).read_unaligned() } as usize)
     }
     fn u32(&self, off: usize) -> Result<usize, &'static str> {
-        self.get(off, 4).map(|p| unsafe { (p as *const u32).read_unaligned() } as usize)
+        self.get(off, 4)
+            .map(|p| unsafe { (p as *const u32).read_unaligned() } as usize)
     }
     fn get(&self, off: usize, n: usize) -> Result<usize, &'static str> {
         match off.checked_add(n) {
@@ -34,7 +36,10 @@ const EM_RISCV: usize = 0xf3;
 
 /// Maps every `PT_LOAD` segment and finds `.eh_frame`.
 pub fn load(boot: &BootBlock) -> Result<Image, &'static str> {
-    let f = Bytes { base: boot.firmware_addr, len: boot.firmware_len };
+    let f = Bytes {
+        base: boot.firmware_addr,
+        len: boot.firmware_len,
+    };
     let ident = f.get(0, 16)?;
     let ident = unsafe { core::slice::from_raw_parts(ident as *const u8, 16) };
     if &ident[..4] != b"\x7fELF" {
@@ -101,7 +106,10 @@ pub fn load(boot: &BootBlock) -> Result<Image, &'static str> {
         return Err("the ELF has no loadable segments");
     }
     unsafe { core::arch::asm!("sfence.vma") };
-    Ok(Image { entry, eh_frame: find_section(&f, b".eh_frame").unwrap_or(0) })
+    Ok(Image {
+        entry,
+        eh_frame: find_section(&f, b".eh_frame").unwrap_or(0),
+    })
 }
 
 /// Virtual address of the section called `name`, if any.

@@ -30,8 +30,15 @@ pub fn instret() -> u64 {
 /// Ends the run: `kind` is `exit`, `fault` or `kernel`.
 fn finish(kind: &str, code: u32) -> ! {
     let count = instret();
-    let _ = writeln!(console::Writer(Channel::Exit), "kind={kind} code={code} instret={count}");
-    let value = if code == 0 { FINISHER_PASS } else { FINISHER_FAIL | (code & 0xffff) << 16 };
+    let _ = writeln!(
+        console::Writer(Channel::Exit),
+        "kind={kind} code={code} instret={count}"
+    );
+    let value = if code == 0 {
+        FINISHER_PASS
+    } else {
+        FINISHER_FAIL | (code & 0xffff) << 16
+    };
     unsafe { (FINISHER as *mut u32).write_volatile(value) };
     // Renode has no finisher at this address: the host stops it on the exit record.
     loop {

@@ -324,7 +324,11 @@ pub fn map_params(boot: &BootBlock) -> usize {
         };
         let n = PAGE.min(boot.params_len.saturating_sub(off));
         unsafe {
-            core::ptr::copy_nonoverlapping((boot.params_addr + off) as *const u8, page as *mut u8, n)
+            core::ptr::copy_nonoverlapping(
+                (boot.params_addr + off) as *const u8,
+                page as *mut u8,
+                n,
+            )
         };
     }
     flush_tlb();

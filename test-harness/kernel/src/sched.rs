@@ -54,7 +54,10 @@ struct Thread {
 }
 
 const EMPTY: Thread = Thread {
-    ctx: Context { regs: [0; 32], pc: 0 },
+    ctx: Context {
+        regs: [0; 32],
+        pc: 0,
+    },
     state: State::Free,
     deadline: None,
     since: 0,
@@ -95,7 +98,12 @@ pub fn start_main_thread(image: &Image, params: usize, stack_size: usize) -> *mu
 }
 
 /// `CreateThread`: a new ready thread at `entry` with `args` in a0..a3.
-pub fn create(entry: usize, stack: usize, stack_len: usize, args: [usize; 4]) -> Result<usize, XousError> {
+pub fn create(
+    entry: usize,
+    stack: usize,
+    stack_len: usize,
+    args: [usize; 4],
+) -> Result<usize, XousError> {
     let ts = threads();
     let slot = match ts.iter().position(|t| t.state == State::Free) {
         Some(i) => i,
@@ -178,7 +186,11 @@ pub fn exit_current(value: usize) {
     let tid = i + 1;
     let joined = wake_waiters(Wait::Join(tid), usize::MAX, &[syscall::SCALAR1, value]);
     let t = &mut threads()[i];
-    t.state = if joined > 0 { State::Free } else { State::Exited(value) };
+    t.state = if joined > 0 {
+        State::Free
+    } else {
+        State::Exited(value)
+    };
     t.since = next_seq();
 }
 
@@ -237,7 +249,11 @@ fn deadlock() -> ! {
             State::Blocked(Wait::Condition(c)) => ("waiting on condition", c),
             _ => continue,
         };
-        kprintln!("  thread {}: {what} {arg:#x} (pc {:#010x})", i + 1, t.ctx.pc);
+        kprintln!(
+            "  thread {}: {what} {arg:#x} (pc {:#010x})",
+            i + 1,
+            t.ctx.pc
+        );
     }
     exit::fault()
 }

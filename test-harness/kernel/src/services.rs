@@ -5,9 +5,7 @@
 
 use crate::console::{self, kprintln, Channel};
 use crate::sched::{self, Wait};
-use crate::syscall::{
-    Outcome, Reply, XousError, MEMORY_RETURNED, OK, SCALAR1, SCALAR2,
-};
+use crate::syscall::{Outcome, Reply, XousError, MEMORY_RETURNED, OK, SCALAR1, SCALAR2};
 use crate::{exit, memory, timer};
 
 const NAME_SERVER: usize = 1;
@@ -26,8 +24,10 @@ const BY_ADDRESS: [(&[u8; 16], usize); 4] = [
 ];
 
 /// Servers reachable through the name server.
-const BY_NAME: [(&[u8], usize); 2] =
-    [(b"_Middleware Network Server_", NET), (b"_DNS Resolver Middleware_", DNS)];
+const BY_NAME: [(&[u8], usize); 2] = [
+    (b"_Middleware Network Server_", NET),
+    (b"_DNS Resolver Middleware_", DNS),
+];
 
 const LEND_MUT: usize = 1;
 const LEND: usize = 2;
@@ -62,7 +62,11 @@ pub fn send(m: [usize; 7]) -> Outcome {
         (TICKTIMER, SCALAR | BLOCKING_SCALAR) => return ticktimer(opcode, m[3], m[4], invoke),
         (SYSTIME, BLOCKING_SCALAR) if opcode == 3 => {
             let t = timer::utc_ms();
-            Ok(Reply::new(&[SCALAR2, t as u32 as usize, (t >> 32) as usize]))
+            Ok(Reply::new(&[
+                SCALAR2,
+                t as u32 as usize,
+                (t >> 32) as usize,
+            ]))
         }
         (NET | DNS, LEND_MUT) => refuse_network(m[3]),
         (NET | DNS, _) => Err(XousError::UnhandledSyscall),
@@ -109,7 +113,13 @@ fn name_server(opcode: usize, buf: usize, valid: usize) -> Result<Reply, XousErr
     Ok(Reply::new(&[MEMORY_RETURNED, 0, 0]))
 }
 
-fn log_memory(opcode: usize, buf: usize, len: usize, valid: usize, moved: bool) -> Result<Reply, XousError> {
+fn log_memory(
+    opcode: usize,
+    buf: usize,
+    len: usize,
+    valid: usize,
+    moved: bool,
+) -> Result<Reply, XousError> {
     let channel = match opcode {
         1 => Channel::Stdout,
         2 => Channel::Stderr,

@@ -106,9 +106,9 @@ pub fn dispatch(ctx: &mut Context) -> *mut Context {
         INCREASE_HEAP => memory::increase_heap(a(1))
             .map(|(base, len)| Reply::new(&[MEMORY_RANGE, base, len]))
             .into(),
-        UPDATE_MEMORY_FLAGS => {
-            memory::update_flags(a(1), a(2), a(3)).map(|()| Reply::new(&[OK])).into()
-        }
+        UPDATE_MEMORY_FLAGS => memory::update_flags(a(1), a(2), a(3))
+            .map(|()| Reply::new(&[OK]))
+            .into(),
         UNMAP_MEMORY => memory::unmap(a(1), a(2)).map(|()| Reply::new(&[OK])).into(),
         SEND_MESSAGE | TRY_SEND_MESSAGE => {
             let args = [a(1), a(2), a(3), a(4), a(5), a(6), a(7)];

@@ -95,7 +95,10 @@ fn run(cli: Cli) -> Result<i32> {
     for (key, value) in std::env::vars() {
         if let Some(name) = key.strip_prefix("XOUS_RUN_ENV_") {
             runner.env(name, value);
-        } else if matches!(key.as_str(), "RUST_BACKTRACE" | "RUST_TEST_THREADS" | "RUST_MIN_STACK") {
+        } else if matches!(
+            key.as_str(),
+            "RUST_BACKTRACE" | "RUST_TEST_THREADS" | "RUST_MIN_STACK"
+        ) {
             runner.env(key, value);
         }
     }
@@ -107,7 +110,10 @@ fn run(cli: Cli) -> Result<i32> {
     }
     let out = runner.run(&cli.firmware)?;
     match &out.exit {
-        Exit::Timeout(t) => eprintln!("xous-run: killed after the {:.1} s timeout", t.as_secs_f64()),
+        Exit::Timeout(t) => eprintln!(
+            "xous-run: killed after the {:.1} s timeout",
+            t.as_secs_f64()
+        ),
         Exit::Fault => eprintln!("xous-run: the firmware faulted (report above)"),
         Exit::KernelFailure => eprintln!("xous-run: the test kernel failed (report above)"),
         Exit::NoExitRecord => eprintln!("xous-run: the emulator stopped without an exit record"),

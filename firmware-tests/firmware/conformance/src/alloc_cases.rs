@@ -127,7 +127,10 @@ pub fn alloc_zeroed_is_zeroed() {
             let layout = Layout::from_size_align(size, 16).unwrap();
             let p = alloc_zeroed(layout);
             assert!(!p.is_null());
-            assert!(std::slice::from_raw_parts(p, size).iter().all(|&b| b == 0), "size {size}");
+            assert!(
+                std::slice::from_raw_parts(p, size).iter().all(|&b| b == 0),
+                "size {size}"
+            );
             dealloc(p, layout);
         }
     }

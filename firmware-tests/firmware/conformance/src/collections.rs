@@ -59,7 +59,10 @@ pub fn btree_ranges() {
     assert_eq!(m.first_key_value(), Some((&0, &0)));
     assert_eq!(m.last_key_value(), Some((&29_997, &9_999)));
     let s: BTreeSet<i64> = (-500..500).collect();
-    assert_eq!(s.range(-3..3).copied().collect::<Vec<_>>(), [-3, -2, -1, 0, 1, 2]);
+    assert_eq!(
+        s.range(-3..3).copied().collect::<Vec<_>>(),
+        [-3, -2, -1, 0, 1, 2]
+    );
     let mut split = s.clone();
     let high = split.split_off(&0);
     assert_eq!((split.len(), high.len()), (500, 500));
@@ -96,7 +99,11 @@ pub fn binary_heap() {
         assert!(top <= last);
         last = top;
     }
-    let mut min = BinaryHeap::from(vec![std::cmp::Reverse(5), std::cmp::Reverse(1), std::cmp::Reverse(3)]);
+    let mut min = BinaryHeap::from(vec![
+        std::cmp::Reverse(5),
+        std::cmp::Reverse(1),
+        std::cmp::Reverse(3),
+    ]);
     assert_eq!(min.pop(), Some(std::cmp::Reverse(1)));
     assert_eq!(min.into_sorted_vec().len(), 2);
 }
@@ -138,7 +145,9 @@ pub fn sorts_10k() {
     let mut pairs: Vec<(u32, usize)> = data.iter().map(|&v| v % 100).zip(0..).collect();
     pairs.sort_by_key(|p| p.0);
     // Stable: equal keys keep their original order.
-    assert!(pairs.windows(2).all(|w| w[0].0 < w[1].0 || (w[0].0 == w[1].0 && w[0].1 < w[1].1)));
+    assert!(pairs
+        .windows(2)
+        .all(|w| w[0].0 < w[1].0 || (w[0].0 == w[1].0 && w[0].1 < w[1].1)));
     let mut strings: Vec<String> = data.iter().take(2000).map(|v| v.to_string()).collect();
     strings.sort_unstable();
     assert!(strings.windows(2).all(|w| w[0] <= w[1]));

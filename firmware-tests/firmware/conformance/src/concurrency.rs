@@ -8,10 +8,18 @@ pub fn spawn_join() {
     let handles: Vec<_> = (0..6u32).map(|i| thread::spawn(move || i * i)).collect();
     let squares: Vec<u32> = handles.into_iter().map(|h| h.join().unwrap()).collect();
     assert_eq!(squares, [0, 1, 4, 9, 16, 25]);
-    let named = thread::Builder::new().name("worker".into()).stack_size(64 * 1024);
-    let name = named.spawn(|| thread::current().name().map(String::from)).unwrap().join().unwrap();
+    let named = thread::Builder::new()
+        .name("worker".into())
+        .stack_size(64 * 1024);
+    let name = named
+        .spawn(|| thread::current().name().map(String::from))
+        .unwrap()
+        .join()
+        .unwrap();
     assert_eq!(name.as_deref(), Some("worker"));
-    let ids: Vec<_> = (0..3).map(|_| thread::spawn(|| thread::current().id()).join().unwrap()).collect();
+    let ids: Vec<_> = (0..3)
+        .map(|_| thread::spawn(|| thread::current().id()).join().unwrap())
+        .collect();
     assert!(ids[0] != ids[1] && ids[1] != ids[2] && ids[0] != thread::current().id());
     assert!(thread::spawn(|| panic!("thread panics")).join().is_err());
 }
@@ -67,7 +75,12 @@ pub fn rwlock() {
     let readers: Vec<_> = (0..3)
         .map(|_| {
             let l = l.clone();
-            thread::spawn(move || (0..200).map(|_| l.read().unwrap().iter().sum::<u32>()).max().unwrap())
+            thread::spawn(move || {
+                (0..200)
+                    .map(|_| l.read().unwrap().iter().sum::<u32>())
+                    .max()
+                    .unwrap()
+            })
         })
         .collect();
     for i in 0..100 {
@@ -92,7 +105,9 @@ pub fn condvar() {
             let (lock, cv) = &*pair;
             let mut got = Vec::new();
             while got.len() < 50 {
-                let mut q = cv.wait_while(lock.lock().unwrap(), |q| q.is_empty()).unwrap();
+                let mut q = cv
+                    .wait_while(lock.lock().unwrap(), |q| q.is_empty())
+                    .unwrap();
                 got.append(&mut q);
             }
             got
@@ -107,7 +122,9 @@ pub fn condvar() {
     }
     assert_eq!(consumer.join().unwrap(), (0..50).collect::<Vec<_>>());
     let (lock, cv) = &*pair;
-    let (_g, timeout) = cv.wait_timeout(lock.lock().unwrap(), Duration::from_millis(30)).unwrap();
+    let (_g, timeout) = cv
+        .wait_timeout(lock.lock().unwrap(), Duration::from_millis(30))
+        .unwrap();
     assert!(timeout.timed_out());
 }
 
@@ -122,7 +139,8 @@ pub fn once_oncelock_lazylock() {
                 ONCE.call_once(|| {
                     RUNS.fetch_add(1, Ordering::SeqCst);
                 });
-                CELL.get_or_init(|| format!("init by {i}")).len() + LAZY.iter().sum::<u32>() as usize
+                CELL.get_or_init(|| format!("init by {i}")).len()
+                    + LAZY.iter().sum::<u32>() as usize
             })
         })
         .collect();
@@ -148,7 +166,11 @@ pub fn barrier() {
             })
         })
         .collect();
-    let leaders = hs.into_iter().map(|h| h.join().unwrap()).filter(|&l| l).count();
+    let leaders = hs
+        .into_iter()
+        .map(|h| h.join().unwrap())
+        .filter(|&l| l)
+        .count();
     assert_eq!(leaders, 1);
 }
 
@@ -200,9 +222,18 @@ pub fn atomics() {
     assert_eq!(counter.load(Ordering::SeqCst), 4000);
     assert!(flag.load(Ordering::Acquire));
     let a = AtomicU32::new(5);
-    assert_eq!(a.compare_exchange(5, 6, Ordering::SeqCst, Ordering::SeqCst), Ok(5));
-    assert_eq!(a.compare_exchange(5, 7, Ordering::SeqCst, Ordering::SeqCst), Err(6));
-    assert_eq!(a.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |x| Some(x * 2)), Ok(6));
+    assert_eq!(
+        a.compare_exchange(5, 6, Ordering::SeqCst, Ordering::SeqCst),
+        Ok(5)
+    );
+    assert_eq!(
+        a.compare_exchange(5, 7, Ordering::SeqCst, Ordering::SeqCst),
+        Err(6)
+    );
+    assert_eq!(
+        a.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |x| Some(x * 2)),
+        Ok(6)
+    );
     assert_eq!(a.fetch_max(100, Ordering::SeqCst), 12);
     assert_eq!(a.swap(1, Ordering::SeqCst), 100);
 }

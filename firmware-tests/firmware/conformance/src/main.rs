@@ -12,22 +12,40 @@ type Case = (&'static str, fn());
 
 /// Every case, by name (the host test of the same name runs it).
 const CASES: &[Case] = &[
-    ("alloc_box_vec_string_growth", alloc_cases::box_vec_string_growth),
+    (
+        "alloc_box_vec_string_growth",
+        alloc_cases::box_vec_string_growth,
+    ),
     ("alloc_shrink_and_realloc", alloc_cases::shrink_and_realloc),
-    ("alloc_large_allocations_grow_the_heap", alloc_cases::large_allocations_grow_the_heap),
-    ("alloc_alignments_1_to_4096", alloc_cases::alignments_1_to_4096),
+    (
+        "alloc_large_allocations_grow_the_heap",
+        alloc_cases::large_allocations_grow_the_heap,
+    ),
+    (
+        "alloc_alignments_1_to_4096",
+        alloc_cases::alignments_1_to_4096,
+    ),
     ("alloc_zero_sized_types", alloc_cases::zero_sized_types),
     ("alloc_many_small_cycles", alloc_cases::many_small_cycles),
-    ("alloc_zeroed_is_zeroed", alloc_cases::alloc_zeroed_is_zeroed),
+    (
+        "alloc_zeroed_is_zeroed",
+        alloc_cases::alloc_zeroed_is_zeroed,
+    ),
     ("collections_hashmap_hashset", collections::hashmap_hashset),
     ("collections_btree_ranges", collections::btree_ranges),
-    ("collections_vecdeque_wraparound", collections::vecdeque_wraparound),
+    (
+        "collections_vecdeque_wraparound",
+        collections::vecdeque_wraparound,
+    ),
     ("collections_binary_heap", collections::binary_heap),
     ("collections_linked_list", collections::linked_list),
     ("collections_sorts_10k", collections::sorts_10k),
     ("collections_dedup_retain", collections::dedup_retain),
     ("text_format_every_formatter", text::format_every_formatter),
-    ("text_floats_format_and_parse", text::floats_format_and_parse),
+    (
+        "text_floats_format_and_parse",
+        text::floats_format_and_parse,
+    ),
     ("text_utf8", text::utf8),
     ("text_to_string", text::to_string),
     ("concurrency_spawn_join", concurrency::spawn_join),
@@ -35,16 +53,31 @@ const CASES: &[Case] = &[
     ("concurrency_mutex", concurrency::mutex),
     ("concurrency_rwlock", concurrency::rwlock),
     ("concurrency_condvar", concurrency::condvar),
-    ("concurrency_once_oncelock_lazylock", concurrency::once_oncelock_lazylock),
+    (
+        "concurrency_once_oncelock_lazylock",
+        concurrency::once_oncelock_lazylock,
+    ),
     ("concurrency_barrier", concurrency::barrier),
     ("concurrency_mpsc", concurrency::mpsc),
     ("concurrency_atomics", concurrency::atomics),
     ("concurrency_park", concurrency::park),
-    ("concurrency_available_parallelism", concurrency::available_parallelism),
-    ("runtime_thread_local_destructors", runtime::thread_local_destructors),
-    ("runtime_instant_and_systemtime", runtime::instant_and_systemtime),
+    (
+        "concurrency_available_parallelism",
+        concurrency::available_parallelism,
+    ),
+    (
+        "runtime_thread_local_destructors",
+        runtime::thread_local_destructors,
+    ),
+    (
+        "runtime_instant_and_systemtime",
+        runtime::instant_and_systemtime,
+    ),
     ("runtime_sleep", runtime::sleep),
-    ("runtime_catch_and_resume_unwind", runtime::catch_and_resume_unwind),
+    (
+        "runtime_catch_and_resume_unwind",
+        runtime::catch_and_resume_unwind,
+    ),
     ("runtime_process_exit", runtime::process_exit),
     ("runtime_args_and_vars", runtime::args_and_vars),
     ("runtime_stdout_stderr", runtime::stdout_stderr),

@@ -30,7 +30,11 @@ pub fn thread_local_destructors() {
         .collect();
     let values: Vec<u32> = hs.into_iter().map(|h| h.join().unwrap()).collect();
     assert_eq!(values, [1, 2, 3, 4], "each thread has its own copy");
-    assert_eq!(DROPPED.load(Ordering::SeqCst), 10, "destructors ran at thread exit");
+    assert_eq!(
+        DROPPED.load(Ordering::SeqCst),
+        10,
+        "destructors ran at thread exit"
+    );
     assert_eq!(COUNTER.with(|c| c.get()), 0, "main's copy untouched");
 }
 
@@ -45,7 +49,10 @@ pub fn instant_and_systemtime() {
     assert_eq!(a.checked_duration_since(b), None);
     let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
     // The harness starts the clock at 1_700_000_000_000 ms.
-    assert!(now >= Duration::from_secs(1_700_000_000) && now < Duration::from_secs(1_700_000_100), "{now:?}");
+    assert!(
+        now >= Duration::from_secs(1_700_000_000) && now < Duration::from_secs(1_700_000_100),
+        "{now:?}"
+    );
     let later = SystemTime::now();
     assert!(later.duration_since(UNIX_EPOCH + now).is_ok());
 }
@@ -56,7 +63,10 @@ pub fn sleep() {
         std::thread::sleep(Duration::from_millis(ms));
         let took = start.elapsed();
         assert!(took >= Duration::from_millis(ms), "{ms} ms took {took:?}");
-        assert!(took < Duration::from_millis(ms + 5), "{ms} ms took {took:?}");
+        assert!(
+            took < Duration::from_millis(ms + 5),
+            "{ms} ms took {took:?}"
+        );
     }
 }
 
@@ -66,10 +76,20 @@ pub fn catch_and_resume_unwind() {
         v[3]
     });
     assert!(r.is_err());
-    let payload = std::panic::catch_unwind(|| std::panic::panic_any(String::from("custom"))).unwrap_err();
-    assert_eq!(payload.downcast_ref::<String>().map(String::as_str), Some("custom"));
-    let again = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || std::panic::resume_unwind(payload))).unwrap_err();
-    assert_eq!(again.downcast_ref::<String>().map(String::as_str), Some("custom"));
+    let payload =
+        std::panic::catch_unwind(|| std::panic::panic_any(String::from("custom"))).unwrap_err();
+    assert_eq!(
+        payload.downcast_ref::<String>().map(String::as_str),
+        Some("custom")
+    );
+    let again = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+        std::panic::resume_unwind(payload)
+    }))
+    .unwrap_err();
+    assert_eq!(
+        again.downcast_ref::<String>().map(String::as_str),
+        Some("custom")
+    );
     // Destructors run during unwinding.
     let before = DROPPED.load(Ordering::SeqCst);
     let _ = std::panic::catch_unwind(|| {
@@ -92,7 +112,13 @@ pub fn args_and_vars() {
     assert!(std::env::var("GAMMA").is_err());
     let mut vars: Vec<(String, String)> = std::env::vars().collect();
     vars.sort();
-    assert_eq!(vars, [("ALPHA".into(), "1".into()), ("BETA".into(), "two words".into())]);
+    assert_eq!(
+        vars,
+        [
+            ("ALPHA".into(), "1".into()),
+            ("BETA".into(), "two words".into())
+        ]
+    );
     unsafe { std::env::set_var("GAMMA", "3") };
     assert_eq!(std::env::var("GAMMA").as_deref(), Ok("3"));
 }

@@ -21,11 +21,17 @@ fn main() {
     })
     .join()
     .unwrap();
-    println!("main_local={} thread_local={} drops_after_thread={}", LOCAL.with(|l| l.0.get()), other, DROPS.load(Ordering::SeqCst));
+    println!(
+        "main_local={} thread_local={} drops_after_thread={}",
+        LOCAL.with(|l| l.0.get()),
+        other,
+        DROPS.load(Ordering::SeqCst)
+    );
     let caught = std::panic::catch_unwind(|| {
         panic!("caught on purpose");
     });
     println!("caught={}", caught.is_err());
-    let payload = std::panic::catch_unwind(|| std::panic::resume_unwind(Box::new(7u8))).unwrap_err();
+    let payload =
+        std::panic::catch_unwind(|| std::panic::resume_unwind(Box::new(7u8))).unwrap_err();
     println!("resumed_payload={}", payload.downcast_ref::<u8>().unwrap());
 }

@@ -16,7 +16,9 @@ fn main() {
                     state.0 += 1;
                 }
                 // Hand-off: wait for our turn (ids in order), then pass it on.
-                let mut state = cvar.wait_while(lock.lock().unwrap(), |s| s.1 != id).unwrap();
+                let mut state = cvar
+                    .wait_while(lock.lock().unwrap(), |s| s.1 != id)
+                    .unwrap();
                 state.1 += 1;
                 cvar.notify_all();
                 id

@@ -12,8 +12,13 @@ fn main() {
     thread_sleep(Duration::from_millis(120));
     let slept = start.elapsed();
     println!("slept_ms={}", slept.as_millis());
-    assert!(slept >= Duration::from_millis(120) && slept < Duration::from_millis(140), "{slept:?}");
-    let since_epoch = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap();
+    assert!(
+        slept >= Duration::from_millis(120) && slept < Duration::from_millis(140),
+        "{slept:?}"
+    );
+    let since_epoch = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap();
     println!("utc_s={}", since_epoch.as_secs());
     let a = instret();
     let b = instret();
