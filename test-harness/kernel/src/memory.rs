@@ -199,8 +199,8 @@ pub fn map_anonymous(va: usize, len: usize, flags: usize) -> Result<usize, XousE
     Ok(va)
 }
 
-/// `UnmapMemory`: frees every page of the range (all must be mapped).
-pub fn unmap(va: usize, len: usize) -> Result<(), XousError> {
+/// Checks that `[va, va + len)` is a user range whose every page is mapped.
+fn check_mapped(va: usize, len: usize) -> Result<(), XousError> {
     check_user_range(va, len)?;
     for off in (0..len).step_by(PAGE) {
         match leaf(va + off, false) {
@@ -208,6 +208,12 @@ pub fn unmap(va: usize, len: usize) -> Result<(), XousError> {
             _ => return Err(XousError::BadAddress),
         }
     }
+    Ok(())
+}
+
+/// `UnmapMemory`: frees every page of the range (all must be mapped).
+pub fn unmap(va: usize, len: usize) -> Result<(), XousError> {
+    check_mapped(va, len)?;
     for off in (0..len).step_by(PAGE) {
         let slot = leaf(va + off, false).unwrap();
         let entry = unsafe { *slot };
@@ -221,13 +227,7 @@ pub fn unmap(va: usize, len: usize) -> Result<(), XousError> {
 /// `UpdateMemoryFlags`: new permissions for mapped pages; without R or X a page becomes a
 /// guard page that faults on any access.
 pub fn update_flags(va: usize, len: usize, flags: usize) -> Result<(), XousError> {
-    check_user_range(va, len)?;
-    for off in (0..len).step_by(PAGE) {
-        match leaf(va + off, false) {
-            Some(slot) if is_mapped(unsafe { *slot }) => {}
-            _ => return Err(XousError::BadAddress),
-        }
-    }
+    check_mapped(va, len)?;
     for off in (0..len).step_by(PAGE) {
         let slot = leaf(va + off, false).unwrap();
         let page = (unsafe { *slot } >> 10) << 12;
