@@ -11,13 +11,15 @@ use std::time::{Instant, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
 
+use crate::info::BuildInfo;
 use crate::toolchain::{self, RustSrc, RustcIdentity};
 use crate::{
-    BuildError, BuildStatus, CCompiler, DepSources, LibstdBuild, Profile, STAMP_FILE_NAME,
+    BuildError, BuildStatus, CCompiler, DepSources, LibstdBuild, Profile, BUILD_INFO_FILE_NAME,
+    STAMP_FILE_NAME,
 };
 
 /// Bumped whenever the way this crate builds changes, so old stamps stop matching.
-const BUILD_LOGIC_VERSION: u32 = 1;
+const BUILD_LOGIC_VERSION: u32 = 2;
 
 /// The library metadata the Xous fork's release job uses (`__CARGO_DEFAULT_LIB_METADATA`).
 const STABLE_LIB_METADATA: &str = "stablestd";
@@ -279,6 +281,7 @@ impl<'a> LibstdBuilder<'a> {
         if self.verify {
             verify_sysroot(&plan.rustc.path, &staged_sysroot, &self.target)?;
         }
+        BuildInfo::of(&planned).write(&staged_root)?;
         let stamp = self.stamp_text(&plan, &hash);
         let stamp_path = staged_root.join(STAMP_FILE_NAME);
         fs::write(&stamp_path, stamp).map_err(|e| BuildError::io("write", &stamp_path, e))?;
@@ -315,7 +318,7 @@ impl<'a> LibstdBuilder<'a> {
         let cargo_version =
             toolchain::run_stdout(&cargo, &["-V"], |source| BuildError::CargoNotFound {
                 cargo: cargo.clone(),
-                release: rustc.release.clone(),
+                release: rustc.release().to_owned(),
                 source,
             })?
             .trim()
@@ -373,7 +376,11 @@ impl<'a> LibstdBuilder<'a> {
             "-Zforce-unstable-if-unmarked".to_owned(),
         ];
         if self.remap_path_prefix {
-            let commit = rustc.commit_hash.as_deref().unwrap_or(&rustc.release);
+            let commit = rustc
+                .version
+                .commit_hash
+                .as_deref()
+                .unwrap_or(rustc.release());
             rustflags.push(format!(
                 "--remap-path-prefix={}=/rustc/{commit}/library",
                 src.library.display()
@@ -631,7 +638,7 @@ impl<'a> LibstdBuilder<'a> {
         let command_line = describe_command(&cmd);
         let mut child = cmd.spawn().map_err(|source| BuildError::CargoNotFound {
             cargo: plan.cargo.clone(),
-            release: plan.rustc.release.clone(),
+            release: plan.rustc.release().to_owned(),
             source,
         })?;
         let stderr_reader = child.stderr.take().map(|mut err| {
@@ -711,6 +718,7 @@ fn planned_output(builder: &LibstdBuilder<'_>, plan: &Plan, hash: &str) -> Libst
         rlibs: Vec::new(),
         target: builder.target.clone(),
         rustc: plan.rustc.clone(),
+        cargo_version: plan.cargo_version.clone(),
         profile: builder.profile,
         features: plan.features.clone(),
         compiler_builtins_c: plan.c_compiler.is_some(),
@@ -863,7 +871,7 @@ fn describe_command(cmd: &Command) -> String {
 
 /// Reads the hash line of the stamp in `target_root`, if it and `lib/` exist.
 fn read_stamp_hash(target_root: &Path) -> Option<String> {
-    if !target_root.join("lib").is_dir() {
+    if !target_root.join("lib").is_dir() || !target_root.join(BUILD_INFO_FILE_NAME).is_file() {
         return None;
     }
     let text = fs::read_to_string(target_root.join(STAMP_FILE_NAME)).ok()?;
@@ -952,6 +960,12 @@ mod tests {
         assert_eq!(read_stamp_hash(dir.path()), None);
         fs::create_dir(dir.path().join("lib")).unwrap();
         fs::write(dir.path().join(STAMP_FILE_NAME), "hash abc\nprofile x\n").unwrap();
+        assert_eq!(
+            read_stamp_hash(dir.path()),
+            None,
+            "no build record: not built"
+        );
+        fs::write(dir.path().join(BUILD_INFO_FILE_NAME), "").unwrap();
         assert_eq!(read_stamp_hash(dir.path()).as_deref(), Some("abc"));
     }
 

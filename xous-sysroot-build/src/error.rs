@@ -208,6 +208,119 @@ pub enum BuildError {
         stderr: String,
     },
 
+    /// There is no libstd build to package where one was expected.
+    #[error(
+        "no libstd build at `{}` (no build record or no rlibs in lib/). Build it first: \
+         `xous-sysroot-build build --out <sysroot>` or `LibstdBuilder::build`, with the same \
+         output directory and target",
+        path.display()
+    )]
+    NotBuilt {
+        /// The `<sysroot>/lib/rustlib/<target>` directory looked at.
+        path: PathBuf,
+    },
+
+    /// The build record of a libstd could not be parsed.
+    #[error(
+        "invalid build record `{}`: {message}. It is written by the build; rebuild with \
+         `xous-sysroot-build build`",
+        path.display()
+    )]
+    InvalidBuildInfo {
+        /// The file.
+        path: PathBuf,
+        /// The parser's complaint.
+        message: String,
+    },
+
+    /// No dist date was given and the rustc does not know its commit date.
+    #[error(
+        "rustc `{rustc}` does not report a commit date, which is the default dist date; pass one \
+         (`--date YYYY-MM-DD`, `PackageOptions::date`)"
+    )]
+    MissingDate {
+        /// The rustc identity.
+        rustc: String,
+    },
+
+    /// A dist date is not `YYYY-MM-DD`.
+    #[error("invalid dist date `{date}`: expected YYYY-MM-DD, e.g. 2026-05-25")]
+    InvalidDate {
+        /// What was given.
+        date: String,
+    },
+
+    /// The dist root has no manifest with our rust-std for the release and target.
+    #[error(
+        "dist root `{}` has no rust-std for `{target}` in dist/channel-rust-{release}.toml. \
+         Package one first: `xous-sysroot-build dist --dist-root {}` (or `package`)",
+        dist_root.display(),
+        dist_root.display()
+    )]
+    NotPackaged {
+        /// The dist root.
+        dist_root: PathBuf,
+        /// The release looked for.
+        release: String,
+        /// The target looked for.
+        target: String,
+    },
+
+    /// The release to overlay was not given and the dist root does not hold exactly one.
+    #[error(
+        "which release? `{}` holds {}; pass one with `--release` (`OverlayOptions::release`)",
+        dist_root.display(),
+        if found.is_empty() { "no channel manifest".to_owned() } else { format!("manifests for {}", found.join(", ")) }
+    )]
+    WhichRelease {
+        /// The dist root.
+        dist_root: PathBuf,
+        /// The releases found.
+        found: Vec<String>,
+    },
+
+    /// The upstream manifest is not a full channel manifest.
+    #[error(
+        "`{url}` is not a full channel manifest (no `rust` package); give the official \
+         channel-rust-<release>.toml (or a dist server root such as https://static.rust-lang.org)"
+    )]
+    NotAChannelManifest {
+        /// Where it came from.
+        url: String,
+    },
+
+    /// The upstream toolchain is not the rustc our libstd was built by.
+    #[error(
+        "upstream manifest `{upstream_url}` is for rustc {upstream}, but the dist root's rust-std \
+         was built by rustc {ours}: rustup would install a toolchain that cannot use it. Overlay \
+         the manifest of the same release and commit, or build libstd with that toolchain"
+    )]
+    OverlayMismatch {
+        /// Where the upstream manifest came from.
+        upstream_url: String,
+        /// Its rustc identity.
+        upstream: String,
+        /// Ours.
+        ours: String,
+    },
+
+    /// The server could not listen on the address.
+    #[error(
+        "could not listen on {addr}: {source}. Choose another address or port (`--addr \
+         127.0.0.1:0` picks a free port)"
+    )]
+    Bind {
+        /// The address or addresses tried.
+        addr: String,
+        /// The OS error.
+        source: io::Error,
+    },
+
+    /// Packaging, writing or reading a dist root, or asking rustc, failed in the format code
+    /// shared with the installer (`xous-sysroot`); its message names what and where.
+    #[error(transparent)]
+    Dist(#[from] xous_sysroot::Error),
+
     /// A file-system operation failed.
     #[error("could not {action} `{}`: {source}", path.display())]
     Io {

@@ -1,26 +1,71 @@
 //! Producer side of xous-sysroot: builds the Rust standard library for a tier-3 target
 //! (by default `riscv32imac-unknown-xous-elf`) from a toolchain's `rust-src`, with the
-//! exact rustc that will later consume it.
+//! exact rustc that will later consume it, packages it as a rustup component in a dist root,
+//! overlays it on an official channel manifest, and serves the dist root.
+//!
+//! | step | API | CLI (feature `cli`) |
+//! |---|---|---|
+//! | build libstd into a sysroot directory | [`LibstdBuilder`] | `xous-sysroot-build build` |
+//! | package it into a dist root (rust-std `.tar.xz`/`.tar.gz`, channel manifest + `.sha256`, optional legacy zip) | [`package()`] | `package` |
+//! | both | | `dist` |
+//! | official manifest + our rust-std | [`overlay()`] | `overlay` |
+//! | static file server, redirecting missing official paths upstream | [`serve::DistServer`] | `serve` |
+//! | one shared build + dist root per cargo target dir, for tests and build scripts | [`local_dist::LocalDist`] | |
 //!
 //! The build mirrors the Xous Rust fork's release job (see [`Profile::Official`]):
 //! `cargo build` of the `library/sysroot` crate of `rust-src` for the target, with the
 //! features `panic-unwind compiler-builtins-mem` (plus `compiler-builtins-c` when a C
-//! compiler for the target and compiler-rt sources are available), the stable library
-//! metadata `stablestd`, and the rlibs collected into
+//! compiler for the target and compiler-rt sources are available; when not, the build record
+//! says why), the stable library metadata `stablestd`, and the rlibs collected into
 //! `<out>/lib/rustlib/<target>/lib`.
 //!
+//! All formats (component layout, manifest, dist root) are `xous-sysroot`'s own code, the
+//! same the installer reads with.
+//!
 //! ```no_run
-//! use xous_sysroot_build::{LibstdBuilder, Profile, DEFAULT_TARGET};
+//! use xous_sysroot_build::{package, LibstdBuilder, PackageOptions, Profile, DEFAULT_TARGET};
 //!
 //! let mut builder = LibstdBuilder::new("target/xous-sysroot", DEFAULT_TARGET);
 //! builder.rustc("/usr/bin/rustc").profile(Profile::Official);
 //! let status = builder.build()?;
 //! println!("rlibs in {}", status.output().target_libdir.display());
+//! let packaged = package(
+//!     "target/xous-sysroot".as_ref(),
+//!     DEFAULT_TARGET,
+//!     "target/dist-root".as_ref(),
+//!     &PackageOptions::default(),
+//! )?;
+//! println!("manifest {}", packaged.manifest.display());
 //! # Ok::<(), xous_sysroot_build::BuildError>(())
 //! ```
+//!
+//! # Why not `rustc-build-sysroot`
+//!
+//! The `rustc-build-sysroot` crate (Miri's sysroot builder) was considered first. It builds a
+//! generated wrapper crate that depends on `library/std` by path, and that does not reproduce
+//! the Xous release job:
+//!
+//! * it sets `__CARGO_DEFAULT_LIB_METADATA` to its own fixed value, while the official
+//!   profile must use the fork's `stablestd` (it decides crate hashes and rlib names);
+//! * its wrapper workspace drops `library/Cargo.toml`'s profile settings, among them
+//!   `-Cpanic=abort` for `panic_abort` and `codegen-units = 10000` for `compiler_builtins`;
+//! * it copies all of `deps/` (the wrapper's own rlib and `.d` files included) rather than
+//!   the rlibs cargo reports, and has no switch for an offline vendored build from
+//!   `library/vendor` (Debian's `rust-web-src`), typed errors or a cross-process lock.
+//!
+//! So [`LibstdBuilder`] runs cargo on rust-src's own `library/` workspace, as the fork does,
+//! and borrows the crate's shape instead: builder with setters, a status enum
+//! ([`BuildStatus`]), a stamp over every input, a hook before a slow build, staging and a
+//! rename into place.
+#![warn(missing_docs)]
 
 mod build;
 mod error;
+mod info;
+pub mod local_dist;
+mod overlay;
+mod package;
+pub mod serve;
 mod toolchain;
 
 use std::fmt;
@@ -30,6 +75,9 @@ use std::time::Duration;
 
 pub use build::{verify_sysroot, LibstdBuilder};
 pub use error::BuildError;
+pub use info::{BuildInfo, BUILD_INFO_FILE_NAME, BUILD_INFO_FORMAT};
+pub use overlay::{overlay, Overlaid, OverlayOptions};
+pub use package::{package, PackageOptions, Packaged};
 pub use toolchain::RustcIdentity;
 
 /// The target whose libstd this project produces unless told otherwise.
@@ -37,11 +85,15 @@ pub const DEFAULT_TARGET: &str = "riscv32imac-unknown-xous-elf";
 
 /// Name of the stamp file written beside `lib/` in `<out>/lib/rustlib/<target>/`.
 ///
-/// It records what the rlibs were built from; packagers should ship only `lib/`.
+/// It records what the rlibs were built from, local paths included; [`package()`] ships
+/// `lib/` and the build record ([`BUILD_INFO_FILE_NAME`]), never the stamp.
 pub const STAMP_FILE_NAME: &str = "xous-sysroot-build.stamp";
 
 /// Which flavour of the build to run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Profile {
     /// Reproduces the Xous fork's release job: cargo's `release` profile with
     /// `debug = 0` and **debug assertions on**.
@@ -132,6 +184,8 @@ pub struct LibstdBuild {
     pub target: String,
     /// The rustc that built the rlibs and the only one that can use them.
     pub rustc: RustcIdentity,
+    /// `cargo -V` of the cargo that built them.
+    pub cargo_version: String,
     /// The build profile.
     pub profile: Profile,
     /// The cargo features enabled on the `library/sysroot` crate.

@@ -7,22 +7,24 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use xous_sysroot::{Rustc, RustcVersion};
+
 use crate::BuildError;
 
-/// The identity of a rustc, as printed by `rustc -vV`.
+/// The rustc that builds (and alone can consume) a libstd: its path, its identity as
+/// [`xous_sysroot::RustcVersion`] (the same parser the installer uses), and what a build needs
+/// besides.
 ///
-/// A libstd is usable only by the exact rustc that built it: compare `verbose_version`
-/// (or at least `release` + `commit_hash`), never the semver alone.
+/// A libstd is usable only by the exact rustc that built it: compare `verbose_version` (or at
+/// least `version` with its commit hash), never the release alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RustcIdentity {
     /// The rustc binary that was probed.
     pub path: PathBuf,
-    /// The full output of `rustc -vV`.
+    /// Release, commit hash and date, host, parsed from `rustc -vV`.
+    pub version: RustcVersion,
+    /// The full output of `rustc -vV` (it also names the LLVM version; hashed into the stamp).
     pub verbose_version: String,
-    /// The `release:` line, e.g. `1.96.0`.
-    pub release: String,
-    /// The `commit-hash:` line, when rustc knows it.
-    pub commit_hash: Option<String>,
     /// The `host:` line, e.g. `x86_64-unknown-linux-gnu`.
     pub host: String,
     /// `rustc --print sysroot`.
@@ -30,41 +32,36 @@ pub struct RustcIdentity {
 }
 
 impl RustcIdentity {
-    /// Runs `rustc -vV` and `rustc --print sysroot`.
+    /// Runs `rustc -vV` and `rustc --print sysroot` through [`xous_sysroot::Rustc`].
     pub fn probe(rustc: &Path) -> Result<Self, BuildError> {
         let verbose_version = run_stdout(rustc, &["-vV"], |source| BuildError::RustcNotFound {
             rustc: rustc.to_owned(),
             source,
         })?;
-        let field = |key: &str| {
-            verbose_version.lines().find_map(|line| {
-                line.strip_prefix(key)
-                    .and_then(|rest| rest.strip_prefix(':'))
-                    .map(|v| v.trim().to_owned())
-            })
-        };
-        let malformed = |what: &str| BuildError::ToolFailed {
+        let malformed = |detail: String| BuildError::ToolFailed {
             command: format!("{} -vV", rustc.display()),
-            status: format!("output has no `{what}:` line"),
+            status: detail,
             stderr: verbose_version.clone(),
         };
-        let release = field("release").ok_or_else(|| malformed("release"))?;
-        let host = field("host").ok_or_else(|| malformed("host"))?;
-        let commit_hash = field("commit-hash").filter(|h| h != "unknown");
-        let sysroot = run_stdout(rustc, &["--print", "sysroot"], |source| {
-            BuildError::RustcNotFound {
-                rustc: rustc.to_owned(),
-                source,
-            }
-        })?;
+        let version =
+            RustcVersion::parse(&verbose_version).map_err(|e| malformed(e.to_string()))?;
+        let host = version
+            .host
+            .clone()
+            .ok_or_else(|| malformed("output has no `host:` line".to_owned()))?;
+        let sysroot = Rustc::new(rustc).sysroot()?;
         Ok(RustcIdentity {
             path: rustc.to_owned(),
+            version,
             verbose_version,
-            release,
-            commit_hash,
             host,
-            sysroot: PathBuf::from(sysroot.trim_end()),
+            sysroot,
         })
+    }
+
+    /// The release, e.g. `1.96.0`.
+    pub fn release(&self) -> &str {
+        &self.version.release
     }
 }
 
@@ -117,7 +114,7 @@ impl RustSrc {
             .ok_or_else(|| BuildError::RustSrcMissing {
                 path: root.clone(),
                 rustc: rustc.path.clone(),
-                release: rustc.release.clone(),
+                release: rustc.release().to_owned(),
             })?;
         Ok(RustSrc {
             root,
@@ -137,13 +134,13 @@ impl RustSrc {
                 continue;
             };
             let src_version = text.split_whitespace().next().unwrap_or("").to_owned();
-            if src_version != rustc.release {
+            if src_version != rustc.release() {
                 return Err(BuildError::VersionMismatch {
                     rust_src: self.root.clone(),
                     version_file: file,
                     src_version,
                     rustc: rustc.path.clone(),
-                    rustc_release: rustc.release.clone(),
+                    rustc_release: rustc.release().to_owned(),
                 });
             }
             return Ok(Some(src_version));

@@ -220,6 +220,18 @@ impl Manifest {
     }
 }
 
+impl Package {
+    /// The identity of the rustc that built the package: its `version`
+    /// (`1.96.0 (ac68faa20 2026-05-25)`) with the full `git_commit_hash` when published.
+    pub fn rustc_version(&self) -> Result<crate::RustcVersion> {
+        let mut version = crate::RustcVersion::parse(&self.version)?;
+        if let Some(hash) = &self.git_commit_hash {
+            version.commit_hash = Some(hash.clone());
+        }
+        Ok(version)
+    }
+}
+
 impl TargetedPackage {
     /// The archives of this build, `.tar.xz` first (smaller), then `.tar.gz`.
     pub fn archives(&self) -> Vec<Archive> {

@@ -105,39 +105,19 @@ fn resolve_dist(
     target: &str,
 ) -> Result<Vec<Offer>> {
     let url = format!("{root}/dist/{}", Manifest::file_name(&version.release));
-    let sha_url = format!("{url}.sha256");
-    let expected = parse_sha256_file(
-        &String::from_utf8_lossy(&transport.get_small(&sha_url)?),
-        &sha_url,
-    )?;
-    let body = transport.get_small(&url)?;
-    let actual = sha256_bytes(&body);
-    if actual != expected {
-        return Err(Error::ChecksumMismatch {
-            url,
-            expected,
-            actual,
-        });
-    }
-    let text = String::from_utf8(body).map_err(|_| Error::InvalidManifest {
-        url: url.clone(),
-        message: "not UTF-8".into(),
-    })?;
-    let manifest = Manifest::parse(&text, &url)?;
+    let manifest = fetch_verified_manifest(transport, &url, true)?;
     let (package, build) = manifest
         .rust_std(target)
         .ok_or_else(|| Error::TargetNotOffered {
             url: url.clone(),
             target: target.to_string(),
         })?;
-    let mut offered =
-        RustcVersion::parse(&package.version).map_err(|e| Error::InvalidManifest {
+    let offered = package
+        .rustc_version()
+        .map_err(|e| Error::InvalidManifest {
             url: url.clone(),
             message: format!("pkg.rust-std.version: {e}"),
         })?;
-    if let Some(hash) = &package.git_commit_hash {
-        offered.commit_hash = Some(hash.clone());
-    }
     if !version.matches(&offered) {
         return Err(Error::VersionMismatch {
             url,
@@ -158,6 +138,43 @@ fn resolve_dist(
             }
         })
         .collect())
+}
+
+/// Fetches the manifest at `url` and checks it against `<url>.sha256`. When `sha_required` is
+/// false a missing `.sha256` (a local file without one) skips the check; a present one is
+/// always checked.
+pub(crate) fn fetch_verified_manifest(
+    transport: &Transport,
+    url: &str,
+    sha_required: bool,
+) -> Result<Manifest> {
+    let sha_url = format!("{url}.sha256");
+    let expected = match transport.get_small(&sha_url) {
+        Ok(body) => Some(parse_sha256_file(
+            &String::from_utf8_lossy(&body),
+            &sha_url,
+        )?),
+        Err(Error::Io { source, .. })
+            if !sha_required && source.kind() == std::io::ErrorKind::NotFound =>
+        {
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    let body = transport.get_small(url)?;
+    let actual = sha256_bytes(&body);
+    if let Some(expected) = expected.filter(|e| *e != actual) {
+        return Err(Error::ChecksumMismatch {
+            url: url.to_string(),
+            expected,
+            actual,
+        });
+    }
+    let text = String::from_utf8(body).map_err(|_| Error::InvalidManifest {
+        url: url.to_string(),
+        message: "not UTF-8".into(),
+    })?;
+    Manifest::parse(&text, url)
 }
 
 #[derive(Deserialize)]

@@ -1,83 +1,28 @@
-//! Builds libstd for the Xous target with Debian's matched toolchain (`rustc-web`,
-//! `cargo-web`, `rust-web-src`, `rust-lld`; see scripts/install-debian-toolchain.sh)
-//! into the target dir, then compiles and links real programs against it.
+//! The libstd build itself, on Debian's matched toolchain (`rustc-web`, `cargo-web`,
+//! `rust-web-src`, `rust-lld`; see scripts/install-debian-toolchain.sh): the rlibs, the stamp,
+//! the build record, rustc accepting the result, linking with it, and the errors that stop a
+//! build before it starts.
 //!
 //! `XOUS_SYSROOT_BUILD_RUSTC` / `XOUS_SYSROOT_BUILD_CARGO` override the toolchain.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-use std::sync::OnceLock;
 use std::time::Instant;
 
 use anyhow::{bail, ensure, Context, Result};
 use xous_sysroot_build::{
-    verify_sysroot, BuildError, BuildStatus, LibstdBuild, LibstdBuilder, Profile, DEFAULT_TARGET,
-    STAMP_FILE_NAME,
+    verify_sysroot, BuildError, BuildInfo, BuildStatus, LibstdBuilder, Profile,
+    BUILD_INFO_FILE_NAME, DEFAULT_TARGET, STAMP_FILE_NAME,
 };
 
-fn rustc() -> PathBuf {
-    std::env::var_os("XOUS_SYSROOT_BUILD_RUSTC")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/rustc"))
-}
-
-fn cargo() -> PathBuf {
-    std::env::var_os("XOUS_SYSROOT_BUILD_CARGO")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/cargo"))
-}
-
-fn scratch_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("xous-sysroot-build-tests")
-}
-
-/// Builds (or finds already built) the official-profile libstd once per test process.
-fn built() -> &'static LibstdBuild {
-    static BUILT: OnceLock<LibstdBuild> = OnceLock::new();
-    BUILT.get_or_init(|| {
-        assert!(
-            rustc().is_file() && cargo().is_file(),
-            "{} / {} missing: run scripts/install-debian-toolchain.sh",
-            rustc().display(),
-            cargo().display()
-        );
-        let out = scratch_root().join("sysroot-official");
-        let mut starts = 0;
-        let started = Instant::now();
-        let mut builder = LibstdBuilder::new(&out, DEFAULT_TARGET);
-        builder
-            .rustc(rustc())
-            .cargo(cargo())
-            .profile(Profile::Official)
-            .on_build_start(|planned| {
-                starts += 1;
-                eprintln!(
-                    "building libstd for {} with rustc {} (compiler-builtins-c: {})",
-                    planned.target, planned.rustc.release, planned.compiler_builtins_c
-                );
-            });
-        let status = builder
-            .build()
-            .unwrap_or_else(|e| panic!("libstd build: {e}"));
-        drop(builder);
-        eprintln!(
-            "libstd {} in {:.1?}",
-            if status.was_built() {
-                "built"
-            } else {
-                "already built"
-            },
-            started.elapsed()
-        );
-        assert_eq!(starts, usize::from(status.was_built()));
-        status.into_output()
-    })
-}
+use crate::support::{
+    assert_riscv32_executable, build_app, cargo, local_dist, rustc, scratch, write_app, APP_MAIN,
+};
 
 #[test]
-fn official_build_has_the_expected_rlibs_and_stamp() -> Result<()> {
-    let b = built();
+fn official_build_has_the_expected_rlibs_stamp_and_record() -> Result<()> {
+    let b = &local_dist().build;
     let names: Vec<String> = b
         .rlibs
         .iter()
@@ -120,7 +65,7 @@ fn official_build_has_the_expected_rlibs_and_stamp() -> Result<()> {
     ensure!(b
         .rustc
         .verbose_version
-        .contains(&format!("release: {}", b.rustc.release)));
+        .contains(&format!("release: {}", b.rustc.release())));
     ensure!(b.features.iter().any(|f| f == "panic-unwind"));
     ensure!(b.features.iter().any(|f| f == "compiler-builtins-mem"));
     ensure!(b.compiler_builtins_c == b.features.iter().any(|f| f == "compiler-builtins-c"));
@@ -132,6 +77,20 @@ fn official_build_has_the_expected_rlibs_and_stamp() -> Result<()> {
     );
     ensure!(stamp.contains("profile official"));
     ensure!(stamp.contains("-Zforce-unstable-if-unmarked"));
+
+    // The build record, shipped in the package, says how it was built.
+    let record = BuildInfo::read(b.target_libdir.parent().unwrap())?;
+    ensure!(record == BuildInfo::of(b), "{record:#?}");
+    ensure!(record.profile == Profile::Official && record.debug_assertions);
+    ensure!(record.compiler_builtins_c == b.compiler_builtins_c);
+    ensure!(record.compiler_builtins_c || record.compiler_builtins_c_note.is_some());
+    ensure!(record.rustc == b.rustc.version.identity());
+    let record_text =
+        fs::read_to_string(b.target_libdir.parent().unwrap().join(BUILD_INFO_FILE_NAME))?;
+    ensure!(
+        !record_text.contains(&b.sysroot.display().to_string()),
+        "the record names the output directory: {record_text}"
+    );
 
     // A second build with the same inputs is answered from the stamp.
     let started = Instant::now();
@@ -149,7 +108,7 @@ fn official_build_has_the_expected_rlibs_and_stamp() -> Result<()> {
 
 #[test]
 fn rustc_accepts_the_sysroot() -> Result<()> {
-    let b = built();
+    let b = &local_dist().build;
     verify_sysroot(&rustc(), &b.sysroot, DEFAULT_TARGET)?;
     // And rejects a sysroot without it, with the error naming the sysroot.
     let empty = tempfile::tempdir()?;
@@ -162,84 +121,32 @@ fn rustc_accepts_the_sysroot() -> Result<()> {
     Ok(())
 }
 
-const APP_MAIN: &str = r#"
-use std::collections::HashMap;
-
-fn main() {
-    let mut words: Vec<String> = "the quick brown fox jumps over the lazy dog"
-        .split(' ')
-        .map(String::from)
-        .collect();
-    words.sort();
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for w in &words {
-        *counts.entry(w.as_str()).or_default() += 1;
-    }
-    let summary = format!("{} words, {} distinct", words.len(), counts.len());
-    let worker = std::thread::spawn(move || summary.len());
-    println!("{}", worker.join().unwrap());
-}
-"#;
-
-/// Checks that `path` is a 32-bit little-endian RISC-V ELF executable.
-fn assert_riscv32_executable(path: &Path) -> Result<()> {
-    let elf = fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    ensure!(
-        elf.len() > 64 && &elf[..4] == b"\x7fELF",
-        "not an ELF: {}",
-        path.display()
-    );
-    ensure!(elf[4] == 1 && elf[5] == 1, "not ELF32 little-endian");
-    ensure!(u16::from_le_bytes([elf[16], elf[17]]) == 2, "not ET_EXEC");
-    ensure!(u16::from_le_bytes([elf[18], elf[19]]) == 243, "not RISC-V");
-    Ok(())
-}
-
-/// A cargo command for a firmware crate: the test toolchain, our sysroot for the target
-/// only, and nothing inherited from the `cargo test` that runs us.
-fn firmware_cargo(sysroot: &Path, target_dir: &Path) -> Command {
-    let mut cmd = Command::new(cargo());
-    for (key, _) in std::env::vars_os() {
-        let k = key.to_string_lossy();
-        if (k.starts_with("CARGO_") && k != "CARGO_HOME") || k.starts_with("RUST") || k == "CARGO" {
-            cmd.env_remove(&key);
-        }
-    }
-    let var = format!(
-        "CARGO_TARGET_{}_RUSTFLAGS",
-        DEFAULT_TARGET.to_uppercase().replace('-', "_")
-    );
-    cmd.env("RUSTC", rustc())
-        .env(var, format!("--sysroot {}", sysroot.display()))
-        .env("CARGO_TARGET_DIR", target_dir);
-    cmd
-}
-
+/// The built sysroot as it is, given to cargo with `--sysroot` for the target only, links the
+/// std program in both profiles.
 #[test]
 fn std_program_links_with_cargo() -> Result<()> {
-    let b = built();
-    let dir = scratch_root().join("app");
-    fs::create_dir_all(dir.join("src"))?;
-    fs::write(
-        dir.join("Cargo.toml"),
-        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+    let b = &local_dist().build;
+    let dir = write_app(&scratch("app"))?;
+    let flags = format!(
+        "target.{DEFAULT_TARGET}.rustflags=[\"--sysroot\", \"{}\"]",
+        b.sysroot.display()
+    );
+    build_app(
+        &dir,
+        &rustc(),
+        &["--config".into(), flags.clone()],
+        &dir.join("target"),
     )?;
-    fs::write(dir.join("src/main.rs"), APP_MAIN)?;
-    let target_dir = dir.join("target");
-    for profile in ["release", "dev"] {
-        let out = firmware_cargo(&b.sysroot, &target_dir)
-            .current_dir(&dir)
-            .args(["build", "--profile", profile, "--target", DEFAULT_TARGET])
-            .output()?;
-        ensure!(
-            out.status.success(),
-            "cargo build --profile {profile} failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let sub = if profile == "dev" { "debug" } else { profile };
-        assert_riscv32_executable(&target_dir.join(DEFAULT_TARGET).join(sub).join("app"))?;
-    }
-    Ok(())
+    let out = crate::support::firmware_cargo(&rustc(), &dir.join("target"))
+        .current_dir(&dir)
+        .args(["build", "--target", DEFAULT_TARGET, "--config", &flags])
+        .output()?;
+    ensure!(
+        out.status.success(),
+        "dev build failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_riscv32_executable(&dir.join("target").join(DEFAULT_TARGET).join("debug/app"))
 }
 
 /// rustc runs the target's linker (`rust-lld`) with `PATH` prefixed by
@@ -248,10 +155,8 @@ fn std_program_links_with_cargo() -> Result<()> {
 /// the private sysroot's host bin dir (or `-Clinker=`) is enough.
 #[test]
 fn rust_lld_is_found_through_path_or_sysroot_bin() -> Result<()> {
-    let b = built();
-    let dir = scratch_root().join("lld-lookup");
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir)?;
+    let b = &local_dist().build;
+    let dir = scratch("lld-lookup");
     let main = dir.join("main.rs");
     fs::write(&main, APP_MAIN)?;
     let link = |sysroot: &Path, path_env: &str, extra: &[&str], exe: &str| {
@@ -394,63 +299,4 @@ fn missing_cargo_and_unknown_target_are_reported() -> Result<()> {
         other => bail!("expected TargetUnsupported, got {other:?}"),
     }
     Ok(())
-}
-
-/// The consumer side on the real library: publish the built libstd as a dist root, install it
-/// with `xous-sysroot` in private mode (the smoke compile runs with the same Debian rustc and
-/// must accept it), then link a std program through the installed sysroot.
-#[test]
-fn published_libstd_installs_with_xous_sysroot_and_links() -> Result<()> {
-    use xous_sysroot::dist::{DistRoot, RustStd};
-    let b = built();
-    let scratch = scratch_root().join("e2e");
-    let _ = fs::remove_dir_all(&scratch);
-    let files = scratch.join("files");
-    fs::create_dir_all(&files)?;
-    let copied = files.join("lib");
-    fs::create_dir_all(&copied)?;
-    for rlib in &b.rlibs {
-        fs::copy(rlib, copied.join(rlib.file_name().unwrap()))?;
-    }
-    let compiler = xous_sysroot::Rustc::new(rustc());
-    let identity = compiler.version()?;
-    let root = DistRoot::new(scratch.join("dist-root"));
-    root.add_rust_std(&RustStd {
-        release: &identity.release,
-        rustc: &identity.identity(),
-        commit_hash: identity.commit_hash.as_deref(),
-        date: identity.commit_date.as_deref().unwrap_or("2026-01-01"),
-        target: DEFAULT_TARGET,
-        files: &files,
-        gz: false,
-    })?;
-    let mut installer = xous_sysroot::Installer::new();
-    installer
-        .rustc(compiler)
-        .cache_dir(scratch.join("cache"))
-        .sources(vec![xous_sysroot::Source::DistServer(
-            root.path().display().to_string(),
-        )]);
-    let sysroot = installer.install()?;
-    ensure!(sysroot.status == xous_sysroot::InstallStatus::Installed);
-    ensure!(installer.install()?.status == xous_sysroot::InstallStatus::AlreadyInstalled);
-
-    let dir = scratch.join("app");
-    fs::create_dir_all(dir.join("src"))?;
-    fs::write(
-        dir.join("Cargo.toml"),
-        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
-    )?;
-    fs::write(dir.join("src/main.rs"), APP_MAIN)?;
-    let target_dir = dir.join("target");
-    let out = firmware_cargo(&sysroot.path, &target_dir)
-        .current_dir(&dir)
-        .args(["build", "--release", "--target", DEFAULT_TARGET])
-        .output()?;
-    ensure!(
-        out.status.success(),
-        "cargo build through the installed sysroot failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_riscv32_executable(&target_dir.join(DEFAULT_TARGET).join("release").join("app"))
 }

@@ -1,0 +1,545 @@
+//! A static file server for a dist root (HTTP/1.1, `GET` and `HEAD`, single byte ranges), for
+//! local testing and small teams.
+//!
+//! rustup rewrites every `https://static.rust-lang.org` URL in a channel manifest to its
+//! `RUSTUP_DIST_SERVER`, so with an overlay manifest the official components are asked for
+//! here, at their official paths. A request for a path under `/dist/` or `/rustup/` that the
+//! dist root does not hold is therefore answered with `302 Found` to the same path on the
+//! upstream server (default [`UPSTREAM_DIST_SERVER`]); the manifest's SHA-256 still guards
+//! what comes back. Everything else that is missing is a 404. Hidden files (a path segment
+//! starting with `.`, e.g. staging directories) are never served, and no path can leave the
+//! root (`..` is refused, symlinks are followed only while they stay inside it).
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use xous_sysroot::source::UPSTREAM_DIST_SERVER;
+
+use crate::BuildError;
+
+/// Requests served at once; more are answered `503`.
+const MAX_CONNECTIONS: usize = 64;
+
+/// Longest request head (request line and headers) accepted.
+const MAX_HEAD: u64 = 16 * 1024;
+
+/// How long a client may take to send its request, and to take each write of the answer.
+const IO_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The path prefixes that are official dist-server paths, redirected upstream when missing.
+const OFFICIAL_PREFIXES: [&str; 2] = ["dist", "rustup"];
+
+type RequestHook = Arc<dyn Fn(&ServedRequest) + Send + Sync>;
+
+/// One answered request, as given to [`DistServer::on_request`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServedRequest {
+    /// The client's address.
+    pub peer: Option<SocketAddr>,
+    /// `GET`, `HEAD`, ...
+    pub method: String,
+    /// The request target as sent (path and query).
+    pub target: String,
+    /// The status answered.
+    pub status: u16,
+    /// Body bytes sent.
+    pub bytes: u64,
+    /// The `Location` of a redirect.
+    pub location: Option<String>,
+}
+
+/// A dist-root file server bound to an address; [`DistServer::run`] serves in this thread,
+/// [`DistServer::spawn`] in a background one.
+pub struct DistServer {
+    listener: TcpListener,
+    root: PathBuf,
+    upstream: Option<String>,
+    on_request: Option<RequestHook>,
+}
+
+impl std::fmt::Debug for DistServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DistServer")
+            .field("addr", &self.listener.local_addr().ok())
+            .field("root", &self.root)
+            .field("upstream", &self.upstream)
+            .finish_non_exhaustive()
+    }
+}
+
+impl DistServer {
+    /// Binds `addr` (e.g. `127.0.0.1:8080`; port 0 picks a free one) to serve the dist root
+    /// `root`. Missing official paths redirect to [`UPSTREAM_DIST_SERVER`] unless changed with
+    /// [`DistServer::upstream`].
+    pub fn bind(root: impl Into<PathBuf>, addr: impl ToSocketAddrs) -> Result<Self, BuildError> {
+        let root = root.into();
+        let root =
+            std::fs::canonicalize(&root).map_err(|e| BuildError::io("open dist root", &root, e))?;
+        let addrs: Vec<SocketAddr> = addr
+            .to_socket_addrs()
+            .map_err(|source| BuildError::Bind {
+                addr: "<unresolvable>".into(),
+                source,
+            })?
+            .collect();
+        let listener = TcpListener::bind(&addrs[..]).map_err(|source| BuildError::Bind {
+            addr: addrs
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+            source,
+        })?;
+        Ok(DistServer {
+            listener,
+            root,
+            upstream: Some(UPSTREAM_DIST_SERVER.to_owned()),
+            on_request: None,
+        })
+    }
+
+    /// Where missing official paths (`/dist/…`, `/rustup/…`) redirect; `None` answers them 404.
+    pub fn upstream(&mut self, upstream: Option<String>) -> &mut Self {
+        self.upstream = upstream.map(|u| u.trim_end_matches('/').to_owned());
+        self
+    }
+
+    /// Called after every answered request (e.g. to log it).
+    pub fn on_request(
+        &mut self,
+        hook: impl Fn(&ServedRequest) + Send + Sync + 'static,
+    ) -> &mut Self {
+        self.on_request = Some(Arc::new(hook));
+        self
+    }
+
+    /// The bound address.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    /// `http://<bound address>`: the value for `RUSTUP_DIST_SERVER` or
+    /// `XOUS_SYSROOT_DIST_SERVER`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.local_addr())
+    }
+
+    /// Serves until the process ends (or the listener fails).
+    pub fn run(self) -> Result<(), BuildError> {
+        let never = Arc::new(AtomicBool::new(false));
+        self.serve(&never)
+    }
+
+    /// Serves in a background thread until the returned handle is dropped.
+    pub fn spawn(self) -> ServerHandle {
+        let addr = self.local_addr();
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let _ = self.serve(&flag);
+        });
+        ServerHandle {
+            addr,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    fn serve(self, stop: &AtomicBool) -> Result<(), BuildError> {
+        let shared = Arc::new(Shared {
+            root: self.root,
+            upstream: self.upstream,
+            on_request: self.on_request,
+            active: AtomicUsize::new(0),
+        });
+        for stream in self.listener.incoming() {
+            if stop.load(Ordering::SeqCst) {
+                break;
+            }
+            let Ok(stream) = stream else { continue };
+            let shared = shared.clone();
+            if shared.active.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+                shared.active.fetch_sub(1, Ordering::SeqCst);
+                let _ = busy(stream);
+                continue;
+            }
+            std::thread::spawn(move || {
+                let _ = handle(stream, &shared);
+                shared.active.fetch_sub(1, Ordering::SeqCst);
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A server running in the background; dropping it stops accepting connections.
+#[derive(Debug)]
+pub struct ServerHandle {
+    addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl ServerHandle {
+    /// The bound address.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://<bound address>`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+impl Drop for ServerHandle {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the blocking accept so the loop sees the flag.
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+struct Shared {
+    root: PathBuf,
+    upstream: Option<String>,
+    on_request: Option<RequestHook>,
+    active: AtomicUsize,
+}
+
+/// What a request resolves to.
+enum Answer {
+    File(PathBuf),
+    Redirect(String),
+    Status(u16, &'static str),
+}
+
+fn busy(mut stream: TcpStream) -> io::Result<()> {
+    stream.set_write_timeout(Some(IO_TIMEOUT))?;
+    write_head(&mut stream, 503, "Service Unavailable", &[], 0)
+}
+
+fn handle(stream: TcpStream, shared: &Shared) -> io::Result<()> {
+    stream.set_read_timeout(Some(IO_TIMEOUT))?;
+    stream.set_write_timeout(Some(IO_TIMEOUT))?;
+    let peer = stream.peer_addr().ok();
+    let mut reader = BufReader::new(stream.try_clone()?).take(MAX_HEAD);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    let mut range = None;
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header)? == 0 || header == "\r\n" || header == "\n" {
+            break;
+        }
+        if let Some((name, value)) = header.split_once(':') {
+            if name.trim().eq_ignore_ascii_case("range") {
+                range = Some(value.trim().to_owned());
+            }
+        }
+    }
+    let mut parts = request_line.split_whitespace();
+    let method = parts.next().unwrap_or_default().to_owned();
+    let target = parts.next().unwrap_or_default().to_owned();
+    let answer = if method.is_empty() || target.is_empty() {
+        Answer::Status(400, "Bad Request")
+    } else if method != "GET" && method != "HEAD" {
+        Answer::Status(405, "Method Not Allowed")
+    } else {
+        resolve(shared, &target)
+    };
+    let mut out = stream;
+    let (status, bytes, location) = respond(&mut out, &method, answer, range.as_deref())?;
+    out.flush()?;
+    if let Some(hook) = &shared.on_request {
+        hook(&ServedRequest {
+            peer,
+            method,
+            target,
+            status,
+            bytes,
+            location,
+        });
+    }
+    Ok(())
+}
+
+/// Maps a request target to a file under the root, a redirect upstream, or an error status.
+fn resolve(shared: &Shared, target: &str) -> Answer {
+    let path = target.split(['?', '#']).next().unwrap_or_default();
+    let Some(path) = path.strip_prefix('/') else {
+        return Answer::Status(400, "Bad Request");
+    };
+    let Some(decoded) = percent_decode(path) else {
+        return Answer::Status(400, "Bad Request");
+    };
+    let segments: Vec<&str> = decoded.split('/').filter(|s| !s.is_empty()).collect();
+    if segments
+        .iter()
+        .any(|s| *s == "." || *s == ".." || s.contains(['\\', '\0']))
+    {
+        return Answer::Status(400, "Bad Request");
+    }
+    if segments.iter().any(|s| s.starts_with('.')) {
+        return Answer::Status(404, "Not Found");
+    }
+    let file = segments
+        .iter()
+        .fold(shared.root.clone(), |acc, s| acc.join(s));
+    match std::fs::canonicalize(&file) {
+        Ok(real) if real.starts_with(&shared.root) && real.is_file() => return Answer::File(real),
+        Ok(_) => return Answer::Status(404, "Not Found"),
+        Err(_) => {}
+    }
+    let official = segments
+        .first()
+        .is_some_and(|first| OFFICIAL_PREFIXES.contains(first));
+    match &shared.upstream {
+        Some(upstream) if official => Answer::Redirect(format!("{upstream}{target}")),
+        _ => Answer::Status(404, "Not Found"),
+    }
+}
+
+/// Writes the answer; returns the status, body bytes sent and redirect location.
+fn respond(
+    out: &mut TcpStream,
+    method: &str,
+    answer: Answer,
+    range: Option<&str>,
+) -> io::Result<(u16, u64, Option<String>)> {
+    let head_only = method == "HEAD";
+    match answer {
+        Answer::Status(code, reason) => {
+            let body = format!("{code} {reason}\n");
+            let allow = [("Allow", "GET, HEAD".to_owned())];
+            let extra: &[(&str, String)] = if code == 405 { &allow } else { &[] };
+            write_head(out, code, reason, extra, body.len() as u64)?;
+            if !head_only {
+                out.write_all(body.as_bytes())?;
+            }
+            Ok((code, if head_only { 0 } else { body.len() as u64 }, None))
+        }
+        Answer::Redirect(location) => {
+            write_head(out, 302, "Found", &[("Location", location.clone())], 0)?;
+            Ok((302, 0, Some(location)))
+        }
+        Answer::File(path) => {
+            let mut file = File::open(&path)?;
+            let len = file.metadata()?.len();
+            let content_type = ("Content-Type", content_type(&path).to_owned());
+            let ranges = ("Accept-Ranges", "bytes".to_owned());
+            let (code, reason, start, count, extra) = match range.map(|r| parse_range(r, len)) {
+                Some(Some(Ok((start, end)))) => (
+                    206,
+                    "Partial Content",
+                    start,
+                    end + 1 - start,
+                    Some(("Content-Range", format!("bytes {start}-{end}/{len}"))),
+                ),
+                Some(Some(Err(()))) => {
+                    let unsatisfiable = [("Content-Range", format!("bytes */{len}"))];
+                    write_head(out, 416, "Range Not Satisfiable", &unsatisfiable, 0)?;
+                    return Ok((416, 0, None));
+                }
+                // No Range header, or one we do not support (several ranges): the whole file.
+                _ => (200, "OK", 0, len, None),
+            };
+            let mut headers = vec![content_type, ranges];
+            headers.extend(extra);
+            write_head(out, code, reason, &headers, count)?;
+            let mut sent = 0;
+            if !head_only {
+                file.seek(SeekFrom::Start(start))?;
+                sent = io::copy(&mut file.take(count), out)?;
+            }
+            Ok((code, sent, None))
+        }
+    }
+}
+
+fn write_head(
+    out: &mut impl Write,
+    code: u16,
+    reason: &str,
+    headers: &[(&str, String)],
+    length: u64,
+) -> io::Result<()> {
+    let mut head = format!("HTTP/1.1 {code} {reason}\r\nContent-Length: {length}\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("Connection: close\r\n\r\n");
+    out.write_all(head.as_bytes())
+}
+
+/// A single `bytes=` range against a body of `len` bytes: `None` when there is nothing we
+/// honour (not `bytes=`, several ranges, malformed), `Some(Err)` when unsatisfiable, else the
+/// inclusive `(first, last)`.
+fn parse_range(header: &str, len: u64) -> Option<Result<(u64, u64), ()>> {
+    let spec = header.trim().strip_prefix("bytes=")?;
+    if spec.contains(',') {
+        return None;
+    }
+    let (first, last) = spec.split_once('-')?;
+    let (first, last) = (first.trim(), last.trim());
+    let range = if first.is_empty() {
+        let suffix: u64 = last.parse().ok()?;
+        if suffix == 0 || len == 0 {
+            return Some(Err(()));
+        }
+        (len.saturating_sub(suffix), len - 1)
+    } else {
+        let first: u64 = first.parse().ok()?;
+        let last = if last.is_empty() {
+            len.saturating_sub(1)
+        } else {
+            let last: u64 = last.parse().ok()?;
+            if last < first {
+                return None;
+            }
+            last.min(len.saturating_sub(1))
+        };
+        if first >= len {
+            return Some(Err(()));
+        }
+        (first, last)
+    };
+    Some(Ok(range))
+}
+
+fn content_type(path: &Path) -> &'static str {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    if name.ends_with(".toml") || name.ends_with(".sha256") {
+        "text/plain; charset=utf-8"
+    } else if name.ends_with(".tar.xz") {
+        "application/x-xz"
+    } else if name.ends_with(".tar.gz") {
+        "application/gzip"
+    } else if name.ends_with(".zip") {
+        "application/zip"
+    } else {
+        "application/octet-stream"
+    }
+}
+
+/// Decodes `%XX` escapes; `None` for a malformed escape or a result that is not UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges() {
+        assert_eq!(parse_range("bytes=0-", 10), Some(Ok((0, 9))));
+        assert_eq!(parse_range("bytes=3-5", 10), Some(Ok((3, 5))));
+        assert_eq!(parse_range("bytes=3-50", 10), Some(Ok((3, 9))));
+        assert_eq!(parse_range("bytes=-4", 10), Some(Ok((6, 9))));
+        assert_eq!(parse_range("bytes=-40", 10), Some(Ok((0, 9))));
+        assert_eq!(parse_range("bytes=10-", 10), Some(Err(())));
+        assert_eq!(parse_range("bytes=0-1,3-4", 10), None);
+        assert_eq!(parse_range("bytes=5-3", 10), None);
+        assert_eq!(parse_range("items=0-1", 10), None);
+    }
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(percent_decode("a%2Fb%20c").as_deref(), Some("a/b c"));
+        assert_eq!(percent_decode("%2e%2e").as_deref(), Some(".."));
+        assert_eq!(percent_decode("%zz"), None);
+        assert_eq!(percent_decode("%4"), None);
+    }
+
+    fn shared(root: &Path) -> Shared {
+        Shared {
+            root: std::fs::canonicalize(root).unwrap(),
+            upstream: Some("https://up.example".into()),
+            on_request: None,
+            active: AtomicUsize::new(0),
+        }
+    }
+
+    #[test]
+    fn resolution() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("dist/2026-05-25")).unwrap();
+        std::fs::write(dir.path().join("dist/channel-rust-1.96.0.toml"), "x").unwrap();
+        std::fs::write(dir.path().join("dist/.partial"), "x").unwrap();
+        let s = shared(dir.path());
+        let file = |t: &str| matches!(resolve(&s, t), Answer::File(_));
+        let status = |t: &str| match resolve(&s, t) {
+            Answer::Status(code, _) => code,
+            Answer::Redirect(_) => 302,
+            Answer::File(_) => 200,
+        };
+        assert!(file("/dist/channel-rust-1.96.0.toml"));
+        assert!(file("/dist//channel-rust-1.96.0.toml?x=1"));
+        assert!(file("/dist/channel%2Drust-1.96.0.toml"));
+        assert_eq!(status("/dist/../dist/channel-rust-1.96.0.toml"), 400);
+        assert_eq!(status("/dist/%2e%2e/x"), 400);
+        assert_eq!(status("/dist/.partial"), 404);
+        assert_eq!(
+            status("/dist/2026-05-25"),
+            404,
+            "directories are not served"
+        );
+        assert_eq!(status("/elsewhere"), 404);
+        assert_eq!(status("relative"), 400);
+        match resolve(
+            &s,
+            "/dist/2026-05-25/rustc-1.96.0-x86_64-unknown-linux-gnu.tar.xz?a",
+        ) {
+            Answer::Redirect(to) => assert_eq!(
+                to,
+                "https://up.example/dist/2026-05-25/rustc-1.96.0-x86_64-unknown-linux-gnu.tar.xz?a"
+            ),
+            _ => panic!("missing official path not redirected"),
+        }
+        assert_eq!(
+            status("/rustup/dist/x86_64-unknown-linux-gnu/rustup-init"),
+            302
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_out_of_the_root_are_not_followed() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret"), "x").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("dist")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret"), dir.path().join("dist/s"))
+            .unwrap();
+        let s = shared(dir.path());
+        assert!(matches!(resolve(&s, "/dist/s"), Answer::Status(404, _)));
+    }
+}

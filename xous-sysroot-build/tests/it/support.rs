@@ -1,0 +1,310 @@
+//! Shared parts of the tests: Debian's toolchain, the one shared libstd build + dist root
+//! ([`LocalDist`]), a std program to link, servers, and comparisons.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Instant;
+
+use anyhow::{ensure, Context, Result};
+use xous_sysroot_build::local_dist::{LocalDist, LocalDistOutput};
+use xous_sysroot_build::serve::{DistServer, ServedRequest, ServerHandle};
+use xous_sysroot_build::{Profile, DEFAULT_TARGET};
+
+/// Debian's rustc (`rustc-web`), or `XOUS_SYSROOT_BUILD_RUSTC`.
+pub fn rustc() -> PathBuf {
+    std::env::var_os("XOUS_SYSROOT_BUILD_RUSTC")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/rustc"))
+}
+
+/// Debian's cargo (`cargo-web`), or `XOUS_SYSROOT_BUILD_CARGO`.
+pub fn cargo() -> PathBuf {
+    std::env::var_os("XOUS_SYSROOT_BUILD_CARGO")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/cargo"))
+}
+
+/// The cargo target directory these tests run from (`CARGO_TARGET_TMPDIR` is `<it>/tmp`).
+pub fn cargo_target_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("CARGO_TARGET_TMPDIR has a parent")
+        .to_owned()
+}
+
+/// A fresh scratch directory for one test.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("xous-sysroot-build-tests")
+        .join(name);
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The workspace's shared official-profile libstd and dist root: built and packaged at most
+/// once per target directory (a stamp check afterwards), whichever test or crate asks first.
+pub fn local_dist() -> &'static LocalDistOutput {
+    static DIST: OnceLock<LocalDistOutput> = OnceLock::new();
+    DIST.get_or_init(|| {
+        assert!(
+            rustc().is_file() && cargo().is_file(),
+            "{} / {} missing: run scripts/install-debian-toolchain.sh",
+            rustc().display(),
+            cargo().display()
+        );
+        let started = Instant::now();
+        let dist = LocalDist::new(cargo_target_dir())
+            .profile(Profile::Official)
+            .rustc(rustc())
+            .cargo(cargo())
+            .ensure()
+            .unwrap_or_else(|e| panic!("shared libstd build: {e}"));
+        eprintln!(
+            "shared libstd: {} ({}), dist root {} in {:.1?}",
+            if dist.built { "built" } else { "up to date" },
+            dist.rustc,
+            if dist.packaged_now {
+                "packaged"
+            } else {
+                "up to date"
+            },
+            started.elapsed()
+        );
+        dist
+    })
+}
+
+/// A std program using Vec, String, HashMap, BTreeMap, format! and a spawned thread.
+pub const APP_MAIN: &str = r#"
+use std::collections::{BTreeMap, HashMap};
+
+fn main() {
+    let mut words: Vec<String> = "the quick brown fox jumps over the lazy dog"
+        .split(' ')
+        .map(String::from)
+        .collect();
+    words.sort();
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for w in &words {
+        *counts.entry(w.as_str()).or_default() += 1;
+    }
+    let by_length: BTreeMap<usize, Vec<&String>> =
+        words.iter().fold(BTreeMap::new(), |mut m, w| {
+            m.entry(w.len()).or_insert_with(Vec::new).push(w);
+            m
+        });
+    let summary = format!(
+        "{} words, {} distinct, {} lengths",
+        words.len(),
+        counts.len(),
+        by_length.len()
+    );
+    let worker = std::thread::spawn(move || summary.len());
+    println!("{}", worker.join().unwrap());
+}
+"#;
+
+/// Writes the std program as a cargo package in `dir` (its own workspace).
+pub fn write_app(dir: &Path) -> Result<PathBuf> {
+    fs::create_dir_all(dir.join("src"))?;
+    fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+    )?;
+    fs::write(dir.join("src/main.rs"), APP_MAIN)?;
+    Ok(dir.to_owned())
+}
+
+/// Checks that `path` is a 32-bit little-endian RISC-V ELF executable.
+pub fn assert_riscv32_executable(path: &Path) -> Result<()> {
+    let elf = fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    ensure!(
+        elf.len() > 64 && &elf[..4] == b"\x7fELF",
+        "not an ELF: {}",
+        path.display()
+    );
+    ensure!(elf[4] == 1 && elf[5] == 1, "not ELF32 little-endian");
+    ensure!(u16::from_le_bytes([elf[16], elf[17]]) == 2, "not ET_EXEC");
+    ensure!(u16::from_le_bytes([elf[18], elf[19]]) == 243, "not RISC-V");
+    Ok(())
+}
+
+/// A cargo command for a firmware crate built by `rustc`, with nothing inherited from the
+/// `cargo test` that runs us, into `target_dir`.
+pub fn firmware_cargo(rustc: &Path, target_dir: &Path) -> Command {
+    let mut cmd = Command::new(cargo());
+    for (key, _) in std::env::vars_os() {
+        let k = key.to_string_lossy();
+        if (k.starts_with("CARGO_") && k != "CARGO_HOME") || k.starts_with("RUST") || k == "CARGO" {
+            cmd.env_remove(&key);
+        }
+    }
+    cmd.env("RUSTC", rustc).env("CARGO_TARGET_DIR", target_dir);
+    cmd
+}
+
+/// `cargo build --release --target <xous>` of the app with `rustc` and the extra cargo
+/// arguments, into `target_dir`; checks that an ELF came out.
+pub fn build_app(app: &Path, rustc: &Path, extra: &[String], target_dir: &Path) -> Result<()> {
+    let out = firmware_cargo(rustc, target_dir)
+        .current_dir(app)
+        .args(["build", "--release", "--target", DEFAULT_TARGET])
+        .args(extra)
+        .output()?;
+    ensure!(
+        out.status.success(),
+        "cargo build {extra:?} with {} failed:\n{}",
+        rustc.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_riscv32_executable(&target_dir.join(DEFAULT_TARGET).join("release").join("app"))
+}
+
+/// The requests a test server answered.
+pub type RequestLog = Arc<Mutex<Vec<ServedRequest>>>;
+
+/// Serves `root` on 127.0.0.1 (missing official paths redirect to `upstream`, or 404).
+pub fn serve(root: &Path, upstream: Option<String>) -> (ServerHandle, RequestLog) {
+    let log = RequestLog::default();
+    let mut server = DistServer::bind(root, "127.0.0.1:0").unwrap();
+    let sink = log.clone();
+    server
+        .upstream(upstream)
+        .on_request(move |r| sink.lock().unwrap().push(r.clone()));
+    (server.spawn(), log)
+}
+
+/// The statuses answered for targets ending in `suffix`.
+pub fn statuses(log: &RequestLog, suffix: &str) -> Vec<u16> {
+    log.lock()
+        .unwrap()
+        .iter()
+        .filter(|r| r.target.ends_with(suffix))
+        .map(|r| r.status)
+        .collect()
+}
+
+/// Every regular file under `dir` (relative path → contents).
+pub fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    xous_sysroot::component::list_files(dir)
+        .unwrap()
+        .into_iter()
+        .map(|rel| {
+            let bytes = fs::read(dir.join(&rel)).unwrap();
+            (rel, bytes)
+        })
+        .collect()
+}
+
+/// A copy of the dist root `from` at `to` (hard links: archives are never written in place,
+/// manifests are replaced by a rename).
+pub fn copy_dist_root(from: &Path, to: &Path) -> Result<()> {
+    for rel in xous_sysroot::component::list_files(from)? {
+        if rel
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+        {
+            continue;
+        }
+        let dest = to.join(&rel);
+        fs::create_dir_all(dest.parent().unwrap())?;
+        if fs::hard_link(from.join(&rel), &dest).is_err() {
+            fs::copy(from.join(&rel), &dest)?;
+        }
+    }
+    Ok(())
+}
+
+/// The host whose stand-in toolchain the upstream dist roots carry.
+pub const HOST: &str = "x86_64-unknown-linux-gnu";
+
+/// An "upstream" dist root standing in for static.rust-lang.org: a channel manifest for the
+/// shared build's release and rustc identity whose host components (`rustc`, `cargo`, host
+/// `rust-std`) are small stand-ins packaged here, plus the `rust` package (with a combined
+/// tarball) and a `minimal` profile, as the official manifests have.
+pub fn stand_in_upstream(dir: &Path) -> Result<xous_sysroot::dist::DistRoot> {
+    use xous_sysroot::component::ComponentLayout;
+    use xous_sysroot::manifest::{Manifest, Package, PackageRef, TargetedPackage};
+
+    let rustc = &local_dist().rustc;
+    let date = rustc
+        .commit_date
+        .clone()
+        .context("rustc has a commit date")?;
+    let root = xous_sysroot::dist::DistRoot::new(dir.join("upstream"));
+    let mut manifest = Manifest::new(&date);
+    let mut rust = TargetedPackage {
+        available: true,
+        ..Default::default()
+    };
+    for pkg in ["rustc", "cargo", "rust-std"] {
+        let files = dir.join("stand-in").join(pkg);
+        let (path, body) = match pkg {
+            "rust-std" => (
+                format!("lib/rustlib/{HOST}/lib/libstd-stand-in.rlib"),
+                "not a real library\n".to_owned(),
+            ),
+            tool => (
+                format!("bin/{tool}"),
+                format!("#!/bin/sh\necho '{tool} {}'\n", rustc.identity()),
+            ),
+        };
+        fs::create_dir_all(files.join(&path).parent().unwrap())?;
+        fs::write(files.join(&path), body)?;
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(files.join(&path), fs::Permissions::from_mode(0o755))?;
+        let source = if pkg == "rust-std" {
+            files.join("lib/rustlib").join(HOST)
+        } else {
+            files
+        };
+        let layout = ComponentLayout::package(pkg, &rustc.release, HOST);
+        let published = root.add_component(&layout, &date, &source, false)?;
+        manifest
+            .pkg
+            .entry(pkg.to_owned())
+            .or_insert_with(|| Package {
+                version: rustc.identity(),
+                git_commit_hash: rustc.commit_hash.clone(),
+                target: Default::default(),
+                other: Default::default(),
+            })
+            .target
+            .insert(HOST.to_owned(), published.build);
+        rust.components.push(PackageRef {
+            pkg: pkg.to_owned(),
+            target: HOST.to_owned(),
+            other: Default::default(),
+        });
+    }
+    // The combined `rust` tarball real manifests carry (rustup installs the components, not
+    // this, but a manifest validator wants every available build to have a URL).
+    let combined = root.add_component(
+        &ComponentLayout::package("rust", &rustc.release, HOST),
+        &date,
+        &dir.join("stand-in/rustc"),
+        false,
+    )?;
+    rust.available = combined.build.available;
+    rust.xz_url = combined.build.xz_url;
+    rust.xz_hash = combined.build.xz_hash;
+    manifest.pkg.insert(
+        "rust".into(),
+        Package {
+            version: rustc.identity(),
+            git_commit_hash: rustc.commit_hash.clone(),
+            target: [(HOST.to_owned(), rust)].into(),
+            other: Default::default(),
+        },
+    );
+    manifest.profiles.insert(
+        "minimal".into(),
+        vec!["rustc".into(), "cargo".into(), "rust-std".into()],
+    );
+    root.write_manifest(&rustc.release, &manifest)?;
+    Ok(root)
+}
