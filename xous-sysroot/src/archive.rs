@@ -93,7 +93,23 @@ impl<'a> Writer<'a> {
         fs::create_dir_all(&path).ctx("create directory", &path)
     }
 
-    fn file(&mut self, name: &str, rel: &Path, data: &mut dyn Read) -> Result<()> {
+    fn bomb(&self, name: &str, what: String) -> Error {
+        self.refuse(
+            name,
+            format!(
+                "{what} the unpacked size past the limit of {} bytes (a decompression bomb?)",
+                self.limits.max_total_bytes
+            ),
+        )
+    }
+
+    /// Writes one file. `declared` is the size the archive's header states: an entry that
+    /// declares more than the budget left is refused before a byte of it is written.
+    fn file(&mut self, name: &str, rel: &Path, declared: u64, data: &mut dyn Read) -> Result<()> {
+        let remaining = self.limits.max_total_bytes - self.total;
+        if declared > remaining {
+            return Err(self.bomb(name, format!("declares {declared} bytes, which takes")));
+        }
         let dir = self.root.join(target_dir(self.target));
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
@@ -104,7 +120,6 @@ impl<'a> Writer<'a> {
             .create_new(true)
             .open(&path)
             .ctx("create", &path)?;
-        let remaining = self.limits.max_total_bytes - self.total;
         let mut out = HashingWriter::new(io::BufWriter::new(file));
         let mut buf = vec![0u8; 64 * 1024];
         let mut copied = 0u64;
@@ -115,13 +130,7 @@ impl<'a> Writer<'a> {
             }
             copied += n as u64;
             if copied > remaining {
-                return Err(self.refuse(
-                    name,
-                    format!(
-                        "takes the unpacked size past the limit of {} bytes (a decompression bomb?)",
-                        self.limits.max_total_bytes
-                    ),
-                ));
+                return Err(self.bomb(name, "takes".into()));
             }
             out.write_all(&buf[..n]).ctx("write", &path)?;
         }
@@ -260,7 +269,8 @@ pub fn unpack_component(
                 if is_dir {
                     w.dir(&rel)?;
                 } else {
-                    w.file(&name, &rel, &mut entry)?;
+                    let declared = entry.size();
+                    w.file(&name, &rel, declared, &mut entry)?;
                 }
             }
             _ => {
@@ -358,14 +368,24 @@ pub fn unpack_release_zip(
     origin: &str,
     limits: Limits,
 ) -> Result<Extracted> {
+    let file = fs::File::open(zip_path).ctx("open", zip_path)?;
+    unpack_release_zip_from(io::BufReader::new(file), target, root, origin, limits)
+}
+
+/// [`unpack_release_zip`] from any seekable reader (a zip's directory is at its end).
+pub fn unpack_release_zip_from(
+    reader: impl Read + io::Seek,
+    target: &str,
+    root: &Path,
+    origin: &str,
+    limits: Limits,
+) -> Result<Extracted> {
     let mut w = Writer::new(root, target, origin, limits);
     let corrupt = |message: String| Error::CorruptArchive {
         archive: origin.to_string(),
         message,
     };
-    let file = fs::File::open(zip_path).ctx("open", zip_path)?;
-    let mut zip =
-        zip::ZipArchive::new(io::BufReader::new(file)).map_err(|e| corrupt(e.to_string()))?;
+    let mut zip = zip::ZipArchive::new(reader).map_err(|e| corrupt(e.to_string()))?;
     let mut rust_version = None;
     let expected_prefix = ["lib", "rustlib", target];
     for i in 0..zip.len() {
@@ -399,7 +419,8 @@ pub fn unpack_release_zip(
                 if is_dir {
                     w.dir(&rel)?;
                 } else {
-                    w.file(&name, &rel, &mut entry)?;
+                    let declared = entry.size();
+                    w.file(&name, &rel, declared, &mut entry)?;
                 }
             }
             _ => return Err(w.refuse(&name, format!("is outside 'lib/rustlib/{target}/'"))),

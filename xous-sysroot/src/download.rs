@@ -5,7 +5,7 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::error::{Error, IoContext, Result};
 use crate::hash::HashingReader;
@@ -15,6 +15,9 @@ use crate::progress::{report, Progress, ProgressFn};
 
 /// Manifests, `.sha256` files and release listings larger than this are refused.
 const SMALL_LIMIT: u64 = 64 << 20;
+
+/// The default low-speed limit, bytes per second over a timeout window.
+pub(crate) const DEFAULT_LOW_SPEED: u64 = 1024;
 
 /// Where a URL points.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,21 +109,65 @@ impl TransportError {
     }
 }
 
-/// Tags every read error of a response body as a transport error.
+/// Tags every read error of a response body as a transport error, and fails a body that
+/// trickles in slower than the low-speed limit over a whole window (curl's `--speed-limit`).
 struct BodyReader<R> {
     inner: R,
     url: String,
+    /// Bytes per second below which a window fails (0: never).
+    low_speed: u64,
+    window: Duration,
+    window_start: Instant,
+    window_bytes: u64,
+    /// Body bytes received so far, and how many were announced.
+    received: u64,
+    announced: Option<u64>,
+}
+
+impl<R: Read> BodyReader<R> {
+    fn fail(&self, message: String) -> io::Error {
+        io::Error::other(TransportError {
+            url: self.url.clone(),
+            message,
+            local_write: None,
+        })
+    }
 }
 
 impl<R: Read> Read for BodyReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.inner.read(buf).map_err(|e| {
-            io::Error::other(TransportError {
-                url: self.url.clone(),
-                message: e.to_string(),
-                local_write: None,
-            })
-        })
+        let n = self.inner.read(buf).map_err(|e| {
+            if e.kind() == io::ErrorKind::UnexpectedEof {
+                // ureq says "Peer disconnected" for a FIN and a RST alike: say where it happened.
+                let of = self
+                    .announced
+                    .map(|t| format!(" of {t}"))
+                    .unwrap_or_default();
+                self.fail(format!(
+                    "the connection was closed or reset after {}{of} bytes of the body ({e})",
+                    self.received
+                ))
+            } else {
+                self.fail(e.to_string())
+            }
+        })?;
+        self.received += n as u64;
+        self.window_bytes += n as u64;
+        let elapsed = self.window_start.elapsed();
+        if self.low_speed > 0 && elapsed >= self.window {
+            if (self.window_bytes as f64) < self.low_speed as f64 * elapsed.as_secs_f64() {
+                return Err(self.fail(format!(
+                    "the transfer is too slow: {} bytes in the last {:.1} s, below the low-speed \
+                     limit of {} bytes/s",
+                    self.window_bytes,
+                    elapsed.as_secs_f64(),
+                    self.low_speed
+                )));
+            }
+            self.window_start = Instant::now();
+            self.window_bytes = 0;
+        }
+        Ok(n)
     }
 }
 
@@ -137,6 +184,8 @@ pub(crate) struct Opened {
 #[derive(Clone)]
 pub(crate) struct Transport {
     agent: ureq::Agent,
+    timeout: Duration,
+    low_speed: u64,
     allow_http: bool,
     retries: u32,
     backoff: Duration,
@@ -161,11 +210,19 @@ impl Transport {
             .into();
         Transport {
             agent,
+            timeout,
+            low_speed: DEFAULT_LOW_SPEED,
             allow_http,
             retries,
             backoff: Duration::from_millis(200),
             progress,
         }
+    }
+
+    /// Sets the low-speed limit in bytes per second (0: none); see [`BodyReader`].
+    pub(crate) fn with_low_speed(mut self, bytes_per_second: u64) -> Self {
+        self.low_speed = bytes_per_second;
+        self
     }
 
     /// Runs `f` until it succeeds, fails for good, or the retries are spent; sleeps with
@@ -246,7 +303,9 @@ impl Transport {
                     url: url.clone(),
                     message,
                 };
-                let response = request.call().map_err(|e| network(e.to_string()))?;
+                let response = request
+                    .call()
+                    .map_err(|e| network(describe_call_error(e)))?;
                 let status = response.status().as_u16();
                 let header = |name: &str| {
                     response
@@ -286,6 +345,12 @@ impl Transport {
                 let reader = BodyReader {
                     inner: response.into_body().into_reader(),
                     url: url.clone(),
+                    low_speed: self.low_speed,
+                    window: self.timeout,
+                    window_start: Instant::now(),
+                    window_bytes: 0,
+                    received: 0,
+                    announced: length,
                 };
                 Ok(Opened {
                     reader: Box::new(reader),
@@ -295,6 +360,20 @@ impl Transport {
             }
         }
     }
+}
+
+/// What a failed request says, with TLS failures named as such (an `https://` URL for a plain
+/// HTTP server otherwise shows only "received corrupt message").
+fn describe_call_error(e: ureq::Error) -> String {
+    #[cfg(feature = "https")]
+    if let ureq::Error::Io(io) = &e {
+        if let Some(tls) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+            return format!(
+                "TLS failed: {tls} (if the server speaks plain HTTP on this port, use an http:// URL)"
+            );
+        }
+    }
+    e.to_string()
 }
 
 /// Errors worth another attempt: the network, a cut body, a server error, a hash mismatch

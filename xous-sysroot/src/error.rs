@@ -10,7 +10,7 @@ use std::path::PathBuf;
 #[non_exhaustive]
 pub enum Error {
     /// A filesystem operation failed.
-    #[error("could not {action} '{path}': {source}")]
+    #[error("could not {action} '{path}': {source}{}", io_help(.source))]
     Io {
         /// What was being done, e.g. "create directory".
         action: &'static str,
@@ -181,6 +181,16 @@ pub enum Error {
         /// One line per problem.
         problems: Vec<String>,
     },
+}
+
+/// A `help:` line for the I/O errors a user can act on (a full disk), or nothing.
+fn io_help(e: &std::io::Error) -> &'static str {
+    if e.kind() == std::io::ErrorKind::StorageFull {
+        "\nhelp: the disk is full: free some space on it and retry; nothing was installed, and \
+         an install already in place is untouched"
+    } else {
+        ""
+    }
 }
 
 /// Shorthand for results of this crate.

@@ -37,6 +37,7 @@ pub struct Installer {
     offline: Option<bool>,
     allow_http: Option<bool>,
     timeout: Duration,
+    low_speed: u64,
     retries: u32,
     progress: Option<ProgressFn>,
     rustc: Option<Rustc>,
@@ -89,6 +90,7 @@ impl Installer {
             offline: None,
             allow_http: None,
             timeout: Duration::from_secs(30),
+            low_speed: crate::download::DEFAULT_LOW_SPEED,
             retries: 3,
             progress: None,
             rustc: None,
@@ -160,6 +162,14 @@ impl Installer {
     /// attempt instead of hanging the build.
     pub fn timeout(&mut self, timeout: Duration) -> &mut Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// The low-speed limit in bytes per second (default 1024; 0 disables): a download that
+    /// receives less than this on average over a whole [`Installer::timeout`] window fails
+    /// the attempt (and is retried, resuming), so that a trickling server cannot hang a build.
+    pub fn low_speed_limit(&mut self, bytes_per_second: u64) -> &mut Self {
+        self.low_speed = bytes_per_second;
         self
     }
 
@@ -366,7 +376,8 @@ impl Installer {
             self.allow_http
                 .unwrap_or_else(|| env::flag("XOUS_SYSROOT_ALLOW_HTTP").unwrap_or(false)),
             self.progress.clone(),
-        );
+        )
+        .with_low_speed(self.low_speed);
         let cache = DownloadCache::new(s.cache_dir.join("downloads"));
         let index = CacheIndex::new(&s.cache_dir, &self.target);
         let mut attempts: Vec<(String, Error)> = Vec::new();
@@ -475,7 +486,17 @@ impl Installer {
         let extracted: Extracted = match archive.format {
             ArchiveFormat::Zip => {
                 let path = cache.fetch(transport, archive)?;
-                unpack_release_zip(&path, target, staging.root(), &archive.url, self.limits)?
+                unpack_release_zip(&path, target, staging.root(), &archive.url, self.limits)
+                    .inspect_err(|e| {
+                        // A refused archive is not kept, verified or not: the cache holds only
+                        // what can be installed, and a refusal leaves no trace.
+                        if matches!(
+                            e,
+                            Error::UnsafeArchive { .. } | Error::CorruptArchive { .. }
+                        ) {
+                            let _ = std::fs::remove_file(&path);
+                        }
+                    })?
             }
             format => {
                 let mut out = None;

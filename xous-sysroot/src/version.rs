@@ -65,8 +65,10 @@ impl RustcVersion {
                 .ok_or_else(|| invalid("expected '(<commit> <date>)' after the release"))?;
             let mut parts = inner.split_whitespace();
             let hash = parts.next().unwrap_or_default();
-            if !is_hex(hash) || hash.len() < 7 {
-                return Err(invalid("the commit hash is not hexadecimal"));
+            if !is_commit_hash(hash) {
+                return Err(invalid(
+                    "the commit hash is not at least 7 hexadecimal digits",
+                ));
             }
             version.commit_hash = Some(hash.to_string());
             version.commit_date = parts.next().map(str::to_string);
@@ -85,7 +87,8 @@ impl RustcVersion {
         check_release(&release).ok()?;
         Some(RustcVersion {
             release,
-            commit_hash: field("commit-hash").filter(|h| is_hex(h)),
+            // Shorter than git's shortest abbreviation: too loose to match a libstd by prefix.
+            commit_hash: field("commit-hash").filter(|h| is_commit_hash(h)),
             commit_date: field("commit-date"),
             host: field("host"),
         })
@@ -163,8 +166,9 @@ fn short(hash: &str) -> &str {
     &hash[..hash.len().min(9)]
 }
 
-fn is_hex(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit())
+/// At least 7 hex digits (git's shortest abbreviation), as both spellings of an identity need.
+fn is_commit_hash(s: &str) -> bool {
+    s.len() >= 7 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 fn check_release(release: &str) -> std::result::Result<(), String> {

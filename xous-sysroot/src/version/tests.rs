@@ -65,3 +65,27 @@ fn asks_the_real_compiler() {
     assert!(version.is_exact());
     assert!(rustc.sysroot().unwrap().join("lib").is_dir());
 }
+
+/// Found by `scripts/fuzz` (target `version`): `rustc -vV` output with a 2-digit commit hash
+/// was accepted, and its identity `1.96.0 (a0 2026-05-25)` then failed to parse (and "a0" would
+/// have matched any libstd whose commit starts with it). The input, as the fuzzer found it.
+#[test]
+fn fuzz_short_commit_hash_in_verbose_output() {
+    let input = "rustc 1.96.0 (ac68faa20 2026-05-h: ac68faa2031e4fa2b1f6cd5f3c1e0da4c4e8fb85
+commit-date: 2026-05-25
+hoe4fa2b1f6cd5f3c1e0da4c4e8fnu
+release: 1.96.0
+LLVM verstc
+commit-hash: a0
+LLVM version: 20.1.8
+";
+    let v = RustcVersion::parse(input).unwrap();
+    assert_eq!(v.commit_hash, None);
+    let again = RustcVersion::parse(&v.identity()).unwrap();
+    assert!(v.matches(&again) && again.matches(&v));
+    let err = RustcVersion::parse("1.96.0 (a0 2026-05-25)").unwrap_err();
+    assert!(
+        err.to_string().contains("at least 7 hexadecimal digits"),
+        "{err}"
+    );
+}

@@ -1,6 +1,7 @@
 //! Faults injected by the server: every one gives a clear error (or a recovery) and leaves
 //! no install behind.
 
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use xous_sysroot::{Error, InstallStatus};
@@ -30,6 +31,18 @@ fn fixture(size: usize) -> Fixture {
 impl Fixture {
     fn cache(&self) -> std::path::PathBuf {
         self.tmp.path().join("cache")
+    }
+    /// An installer with `retries`, and the errors of the attempts it retried.
+    fn retrying(&self, retries: u32) -> (xous_sysroot::Installer, Arc<Mutex<Vec<String>>>) {
+        let errors = Arc::new(Mutex::new(Vec::new()));
+        let seen = errors.clone();
+        let mut i = installer(&self.server.url(), &self.cache());
+        i.retries(retries).progress(move |p| {
+            if let xous_sysroot::Progress::Retrying { error, .. } = p {
+                seen.lock().unwrap().push(error.clone());
+            }
+        });
+        (i, errors)
     }
     fn installed(&self) -> bool {
         self.cache()
@@ -136,21 +149,32 @@ fn a_server_without_ranges_restarts_from_zero() {
     installer(&f.server.url(), &f.cache()).verify().unwrap();
 }
 
-#[test]
-fn a_stalled_server_hits_the_timeout() {
-    let f = fixture(1000);
-    f.server.fault(&f.xz_path, Fault::Stall);
-    let mut i = installer(&f.server.url(), &f.cache());
-    i.timeout(Duration::from_millis(500));
+/// Runs the install, which must fail within `limit`; returns the error.
+fn fails_within(i: &xous_sysroot::Installer, limit: Duration) -> Error {
     let start = Instant::now();
     let err = i.install().unwrap_err();
-    assert!(
-        start.elapsed() < Duration::from_secs(10),
-        "took {:?}",
-        start.elapsed()
-    );
-    assert!(matches!(err, Error::Network { .. }), "{err}");
-    assert!(!f.installed());
+    assert!(start.elapsed() < limit, "took {:?}: {err}", start.elapsed());
+    err
+}
+
+#[test]
+fn a_stalled_server_hits_the_timeout() {
+    // Headers then silence on the archive, or no answer at all on the manifest.
+    for (fault, on_manifest) in [(Fault::Stall, false), (Fault::NoResponse, true)] {
+        let f = fixture(1000);
+        let path = if on_manifest {
+            &f.manifest_path
+        } else {
+            &f.xz_path
+        };
+        f.server.fault(path, fault);
+        let mut i = installer(&f.server.url(), &f.cache());
+        i.timeout(Duration::from_millis(500));
+        let err = fails_within(&i, Duration::from_secs(5));
+        assert!(matches!(err, Error::Network { .. }), "{err}");
+        assert!(err.to_string().contains("timeout"), "{err}");
+        assert!(!f.installed());
+    }
 }
 
 #[test]
@@ -191,4 +215,126 @@ fn a_failing_xz_falls_back_to_the_gz() {
         .install()
         .unwrap();
     assert!(s.source.ends_with(".tar.gz"), "{}", s.source);
+}
+
+#[test]
+fn server_errors_are_retried_with_exponential_backoff() {
+    let f = fixture(1000);
+    for _ in 0..3 {
+        f.server.fault(&f.xz_path, Fault::Status(503));
+    }
+    let (i, errors) = f.retrying(3);
+    assert_eq!(i.install().unwrap().status, InstallStatus::Installed);
+    assert_eq!(errors.lock().unwrap().len(), 3);
+    assert!(errors.lock().unwrap()[0].contains("answered HTTP 503"));
+    let times = f.server.request_times(".tar.xz");
+    assert_eq!(times.len(), 4);
+    // 200 ms, then 400 ms, then 800 ms between attempts.
+    for (k, pair) in times.windows(2).enumerate() {
+        let gap = pair[1] - pair[0];
+        let base = Duration::from_millis(200 << k);
+        assert!(gap >= base && gap < base * 3, "gap {k}: {gap:?}");
+    }
+}
+
+#[test]
+fn a_reset_mid_body_is_retried_and_the_download_completes() {
+    let f = fixture(600_000);
+    f.server.fault(&f.xz_path, Fault::ResetAfter(200_000));
+    let (i, errors) = f.retrying(1);
+    i.install().unwrap();
+    i.verify().unwrap();
+    let errors = errors.lock().unwrap();
+    assert_eq!(errors.len(), 1);
+    assert!(
+        errors[0].contains("download of '")
+            && errors[0].contains("the connection was closed or reset after"),
+        "{}",
+        errors[0]
+    );
+    // What arrived before the reset is kept and resumed from (Linux may drop data still
+    // queued when the RST lands, so the offset is at most the bytes sent).
+    let ranges = f.server.requests(".tar.xz");
+    assert_eq!(ranges.len(), 2);
+    if let Some(range) = &ranges[1] {
+        let from: u64 = range[6..range.len() - 1].parse().unwrap();
+        assert!(from <= 200_000, "{range}");
+    }
+}
+
+#[test]
+fn content_length_lies_are_caught_and_recovered() {
+    // Longer than the body: the body ends early, reported as a cut transfer, then resumed.
+    let f = fixture(300_000);
+    f.server.fault(&f.xz_path, Fault::LengthLie(5000));
+    let (i, errors) = f.retrying(1);
+    i.install().unwrap();
+    i.verify().unwrap();
+    let first = errors.lock().unwrap()[0].clone();
+    assert!(
+        first.contains("truncated") || first.contains("failed:"),
+        "{first}"
+    );
+    assert!(!snapshot(&f.cache().join("downloads"))
+        .iter()
+        .any(|(p, _)| p.to_string_lossy().ends_with(".partial")));
+
+    // Shorter than the body: the client stops where the server said; the hash catches it.
+    let f = fixture(300_000);
+    f.server.fault(&f.xz_path, Fault::LengthLie(-5000));
+    let (i, errors) = f.retrying(1);
+    i.install().unwrap();
+    i.verify().unwrap();
+    let first = errors.lock().unwrap()[0].clone();
+    assert!(first.starts_with("checksum mismatch for '"), "{first}");
+
+    // The same lies on the manifest: refused, never parsed.
+    let f = fixture(1000);
+    f.server.fault(&f.manifest_path, Fault::LengthLie(-10));
+    let err = installer(&f.server.url(), &f.cache())
+        .install()
+        .unwrap_err();
+    assert!(matches!(err, Error::ChecksumMismatch { .. }), "{err}");
+    f.server.fault(&f.manifest_path, Fault::LengthLie(10));
+    let err = installer(&f.server.url(), &f.cache())
+        .install()
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Truncated { .. } | Error::Network { .. }),
+        "{err}"
+    );
+    assert!(!f.installed());
+}
+
+#[test]
+fn a_trickle_below_the_low_speed_limit_fails_the_attempt() {
+    let f = fixture(200_000);
+    // 2 KB/s: about 100 s for the archive, with never a pause long enough for the timeout.
+    f.server.fault(
+        &f.xz_path,
+        Fault::Trickle {
+            bytes: 100,
+            pause: Duration::from_millis(50),
+        },
+    );
+    let mut i = installer(&f.server.url(), &f.cache());
+    i.timeout(Duration::from_millis(700))
+        .low_speed_limit(64 * 1024);
+    let err = fails_within(&i, Duration::from_secs(5));
+    assert!(matches!(err, Error::Network { .. }), "{err}");
+    assert!(err.to_string().contains("too slow"), "{err}");
+    assert!(!f.installed());
+    // The next try resumes what the trickle delivered.
+    installer(&f.server.url(), &f.cache()).install().unwrap();
+    assert!(f.server.requests(".tar.xz")[1].is_some());
+}
+
+#[test]
+fn https_to_a_plain_http_port_fails_fast_and_says_tls() {
+    let f = fixture(1000);
+    let url = f.server.url().replace("http://", "https://");
+    let err = fails_within(&installer(&url, &f.cache()), Duration::from_secs(5));
+    assert!(matches!(err, Error::Network { .. }), "{err}");
+    assert!(err.to_string().contains("failed: TLS failed: "), "{err}");
+    assert!(err.to_string().contains("use an http:// URL"), "{err}");
 }

@@ -3,8 +3,10 @@
 
 mod support;
 
+mod chaos;
 mod cli;
 mod faults;
+mod hostile;
 mod install;
 mod rustup;
 mod smoke;

@@ -86,8 +86,9 @@ pub fn installer(server_url: &str, cache: &Path) -> xous_sysroot::Installer {
     i
 }
 
-/// Every path under `dir` with its size, for before/after comparisons.
-pub fn snapshot(dir: &Path) -> Vec<(PathBuf, u64)> {
+/// Every path under `dir` with what it is: `dir`, `file <size> <sha256>`, `link -> <target>`
+/// or `other`, sorted, for before/after comparisons that catch any change of content.
+pub fn snapshot(dir: &Path) -> Vec<(PathBuf, String)> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -95,13 +96,56 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, u64)> {
             continue;
         };
         for e in entries.flatten() {
-            let meta = e.path().symlink_metadata().unwrap();
-            if meta.is_dir() {
-                stack.push(e.path());
-            }
-            out.push((e.path(), if meta.is_file() { meta.len() } else { 0 }));
+            let path = e.path();
+            let Ok(meta) = path.symlink_metadata() else {
+                continue; // removed while we looked (a concurrent process's temporary file)
+            };
+            let what = if meta.is_dir() {
+                stack.push(path.clone());
+                "dir".to_string()
+            } else if meta.is_file() {
+                match xous_sysroot::hash::sha256_file(&path) {
+                    Ok(sha) => format!("file {} {sha}", meta.len()),
+                    Err(_) => continue,
+                }
+            } else if meta.file_type().is_symlink() {
+                format!("link -> {}", std::fs::read_link(&path).unwrap().display())
+            } else {
+                "other".to_string()
+            };
+            out.push((path, what));
         }
     }
     out.sort();
     out
+}
+
+/// The paths that differ between two snapshots (added, removed or changed), except those
+/// `ignore` accepts, and the bytes involved (a file's size in whichever snapshot has it).
+pub fn changes(
+    before: &[(PathBuf, String)],
+    after: &[(PathBuf, String)],
+    ignore: impl Fn(&Path) -> bool,
+) -> (Vec<PathBuf>, u64) {
+    let old: std::collections::BTreeMap<_, _> = before.iter().cloned().collect();
+    let new: std::collections::BTreeMap<_, _> = after.iter().cloned().collect();
+    let size = |what: &String| {
+        what.strip_prefix("file ")
+            .and_then(|w| w.split(' ').next())
+            .and_then(|n| n.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    let mut paths = Vec::new();
+    let mut bytes = 0;
+    for path in old
+        .keys()
+        .chain(new.keys().filter(|p| !old.contains_key(*p)))
+    {
+        let (a, b) = (old.get(path), new.get(path));
+        if a != b && !ignore(path) {
+            bytes += b.or(a).map(size).unwrap_or(0);
+            paths.push(path.clone());
+        }
+    }
+    (paths, bytes)
 }

@@ -7,7 +7,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// What the server does wrong for one request.
 #[derive(Debug, Clone)]
@@ -24,12 +24,26 @@ pub enum Fault {
     Stall,
     /// Redirect to this path.
     Redirect(String),
+    /// Send the headers and this many body bytes, then reset the connection (TCP RST).
+    ResetAfter(usize),
+    /// Announce a `Content-Length` this many bytes off the real one (positive: longer than
+    /// what is sent, then close; negative: shorter, and send the whole body anyway).
+    LengthLie(i64),
+    /// Send `bytes` of the body every `pause`: a trickle that never stalls a read.
+    Trickle {
+        /// Bytes per write.
+        bytes: usize,
+        /// Pause between writes.
+        pause: Duration,
+    },
+    /// Read the request, then never answer, until the client gives up.
+    NoResponse,
 }
 
 #[derive(Default)]
 struct State {
     faults: HashMap<String, VecDeque<Fault>>,
-    requests: Vec<(String, Option<String>)>,
+    requests: Vec<(String, Option<String>, Instant)>,
 }
 
 /// The server; it stops when dropped.
@@ -105,13 +119,22 @@ impl TestServer {
 
     /// The requests seen for paths ending in `suffix`, with their Range header.
     pub fn requests(&self, suffix: &str) -> Vec<Option<String>> {
+        self.seen(suffix).into_iter().map(|(r, _)| r).collect()
+    }
+
+    /// When the requests for paths ending in `suffix` arrived, in order.
+    pub fn request_times(&self, suffix: &str) -> Vec<Instant> {
+        self.seen(suffix).into_iter().map(|(_, t)| t).collect()
+    }
+
+    fn seen(&self, suffix: &str) -> Vec<(Option<String>, Instant)> {
         self.state
             .lock()
             .unwrap()
             .requests
             .iter()
-            .filter(|(p, _)| p.ends_with(suffix))
-            .map(|(_, r)| r.clone())
+            .filter(|(p, _, _)| p.ends_with(suffix))
+            .map(|(_, r, t)| (r.clone(), *t))
             .collect()
     }
 }
@@ -131,6 +154,19 @@ fn handle(
 ) -> std::io::Result<()> {
     stream.set_nonblocking(false)?;
     let mut reader = BufReader::new(stream.try_clone()?);
+    // Like a real server, answer what is not HTTP (a TLS ClientHello, say) at once with a 400
+    // instead of waiting for a line that may never come.
+    if !reader
+        .fill_buf()?
+        .first()
+        .is_some_and(u8::is_ascii_uppercase)
+    {
+        let mut out = stream;
+        return write!(
+            out,
+            "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        );
+    }
     let mut line = String::new();
     reader.read_line(&mut line)?;
     let path = line
@@ -155,7 +191,8 @@ fn handle(
     }
     let fault = {
         let mut s = state.lock().unwrap();
-        s.requests.push((path.clone(), range.clone()));
+        s.requests
+            .push((path.clone(), range.clone(), Instant::now()));
         s.faults.get_mut(&path).and_then(VecDeque::pop_front)
     };
     let mut out = stream;
@@ -167,6 +204,7 @@ fn handle(
     };
     match &fault {
         Some(Fault::Status(code)) => return status_only(&mut out, *code, ""),
+        Some(Fault::NoResponse) => return wait_for_close(&mut out, stop),
         Some(Fault::Redirect(to)) => {
             return status_only(&mut out, 302, &format!("Location: {to}\r\n"))
         }
@@ -199,12 +237,32 @@ fn handle(
         body[mid] ^= 0xff;
     }
     let body = &body[start..];
+    let announced = match fault {
+        Some(Fault::LengthLie(delta)) => (body.len() as i64 + delta).max(0),
+        _ => body.len() as i64,
+    };
     write!(
         out,
-        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n{extra}\r\n",
-        body.len()
+        "HTTP/1.1 {status}\r\nContent-Length: {announced}\r\nConnection: close\r\n{extra}\r\n"
     )?;
     match fault {
+        Some(Fault::ResetAfter(n)) => {
+            out.write_all(&body[..n.min(body.len())])?;
+            out.flush()?;
+            // SO_LINGER 0: closing sends a RST instead of a FIN.
+            socket2::SockRef::from(&out).set_linger(Some(Duration::ZERO))?;
+            return Ok(());
+        }
+        Some(Fault::Trickle { bytes, pause }) => {
+            for chunk in body.chunks(bytes) {
+                if stop.load(Ordering::Relaxed) {
+                    return Ok(());
+                }
+                out.write_all(chunk)?;
+                out.flush()?;
+                std::thread::sleep(pause);
+            }
+        }
         Some(Fault::CutAfter(n)) => {
             out.write_all(&body[..n.min(body.len())])?;
             out.flush()?;
@@ -213,14 +271,7 @@ fn handle(
         }
         Some(Fault::Stall) => {
             out.flush()?;
-            while !stop.load(Ordering::Relaxed) {
-                let mut probe = [0u8; 1];
-                out.set_read_timeout(Some(Duration::from_millis(50)))?;
-                if let Ok(0) = out.read(&mut probe) {
-                    return Ok(());
-                }
-            }
-            return Ok(());
+            return wait_for_close(&mut out, stop);
         }
         Some(Fault::Slow(pause)) => {
             for chunk in body.chunks(16 * 1024) {
@@ -232,4 +283,16 @@ fn handle(
         _ => out.write_all(body)?,
     }
     out.flush()
+}
+
+/// Holds the connection open, sending nothing, until the client closes it or the server stops.
+fn wait_for_close(out: &mut TcpStream, stop: &AtomicBool) -> std::io::Result<()> {
+    out.set_read_timeout(Some(Duration::from_millis(50)))?;
+    while !stop.load(Ordering::Relaxed) {
+        let mut probe = [0u8; 1];
+        if let Ok(0) = out.read(&mut probe) {
+            return Ok(());
+        }
+    }
+    Ok(())
 }
