@@ -18,11 +18,18 @@ fn main() {
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
     let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?);
-    for var in ["XOUS_FIRMWARE_RUSTC", "XOUS_FIRMWARE_CARGO", "XOUS_SYSROOT_DIST_SERVER"] {
+    for var in [
+        "XOUS_FIRMWARE_RUSTC",
+        "XOUS_FIRMWARE_CARGO",
+        "XOUS_SYSROOT_DIST_SERVER",
+    ] {
         println!("cargo::rerun-if-env-changed={var}");
     }
     println!("cargo::rerun-if-changed=firmware");
-    println!("cargo::rerun-if-changed={}", test_harness::kernel_source().display());
+    println!(
+        "cargo::rerun-if-changed={}",
+        test_harness::kernel_source().display()
+    );
 
     // 1. The firmware toolchain, chosen explicitly, and the libstd installed for it.
     let toolchain = Toolchain::from_env()?;
@@ -45,18 +52,33 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     for name in FIRMWARE {
         let manifest = manifest_dir.join("firmware").join(name).join("Cargo.toml");
         for artifact in FirmwareBuild::new(manifest, &toolchain, &sysroot, &xous_dir).build()? {
-            let var = format!("XOUS_FIRMWARE_{}", artifact.name.to_ascii_uppercase().replace('-', "_"));
+            let var = format!(
+                "XOUS_FIRMWARE_{}",
+                artifact.name.to_ascii_uppercase().replace('-', "_")
+            );
             println!("cargo::rustc-env={var}={}", artifact.path.display());
         }
     }
 
     // 3. Everything the tests need, as compile-time environment.
     println!("cargo::rustc-env=XOUS_TEST_KERNEL={}", kernel.display());
-    println!("cargo::rustc-env=XOUS_SYSROOT_PATH={}", sysroot.path.display());
+    println!(
+        "cargo::rustc-env=XOUS_SYSROOT_PATH={}",
+        sysroot.path.display()
+    );
     println!("cargo::rustc-env=XOUS_SYSROOT_RUSTC={}", sysroot.rustc);
-    println!("cargo::rustc-env=XOUS_FIRMWARE_RUSTC_PATH={}", toolchain.rustc.display());
-    println!("cargo::rustc-env=XOUS_FIRMWARE_CARGO_PATH={}", toolchain.cargo.display());
-    println!("cargo::rustc-env=XOUS_FIRMWARE_TARGET_DIR={}", xous_dir.display());
+    println!(
+        "cargo::rustc-env=XOUS_FIRMWARE_RUSTC_PATH={}",
+        toolchain.rustc.display()
+    );
+    println!(
+        "cargo::rustc-env=XOUS_FIRMWARE_CARGO_PATH={}",
+        toolchain.cargo.display()
+    );
+    println!(
+        "cargo::rustc-env=XOUS_FIRMWARE_TARGET_DIR={}",
+        xous_dir.display()
+    );
     Ok(())
 }
 

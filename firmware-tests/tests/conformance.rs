@@ -8,15 +8,24 @@ fn run_with(case: &str, setup: impl FnOnce(&mut Runner)) -> RunOutput {
     let mut r = runner();
     r.arg(case);
     setup(&mut r);
-    r.run(conformance_firmware()).unwrap_or_else(|e| panic!("running {case}: {e}"))
+    r.run(conformance_firmware())
+        .unwrap_or_else(|e| panic!("running {case}: {e}"))
 }
 
 /// Runs a case that must exit 0 after printing `ok <case>`.
 fn passes(case: &str) -> RunOutput {
     let out = run_with(case, |_| {});
     assert_eq!(out.exit, Exit::Exited(0), "case {case}:\n{}", out.report());
-    assert!(out.stdout().ends_with(&format!("ok {case}\n")), "case {case}:\n{}", out.report());
-    assert!(out.kernel_log().is_empty(), "case {case}:\n{}", out.report());
+    assert!(
+        out.stdout().ends_with(&format!("ok {case}\n")),
+        "case {case}:\n{}",
+        out.report()
+    );
+    assert!(
+        out.kernel_log().is_empty(),
+        "case {case}:\n{}",
+        out.report()
+    );
     out
 }
 
@@ -81,7 +90,12 @@ fn concurrency_mutex() {
 #[test]
 fn runtime_catch_and_resume_unwind() {
     let out = passes("runtime_catch_and_resume_unwind");
-    assert!(out.stderr().contains("index out of bounds: the len is 0 but the index is 3"), "{}", out.report());
+    assert!(
+        out.stderr()
+            .contains("index out of bounds: the len is 0 but the index is 3"),
+        "{}",
+        out.report()
+    );
 }
 
 #[test]
@@ -94,17 +108,26 @@ fn runtime_process_exit() {
 #[test]
 fn runtime_args_and_vars() {
     let out = run_with("runtime_args_and_vars", |r| {
-        r.args(["x", "y z"]).env("ALPHA", "1").env("BETA", "two words");
+        r.args(["x", "y z"])
+            .env("ALPHA", "1")
+            .env("BETA", "two words");
     });
     assert_eq!(out.exit, Exit::Exited(0), "{}", out.report());
-    assert!(out.stdout().ends_with("ok runtime_args_and_vars\n"), "{}", out.report());
+    assert!(
+        out.stdout().ends_with("ok runtime_args_and_vars\n"),
+        "{}",
+        out.report()
+    );
 }
 
 #[test]
 fn runtime_stdout_stderr() {
     let out = passes("runtime_stdout_stderr");
     let big = "x".repeat(10_000);
-    assert_eq!(out.stdout(), format!("out 1\nout 2\n{big}\nok runtime_stdout_stderr\n"));
+    assert_eq!(
+        out.stdout(),
+        format!("out 1\nout 2\n{big}\nok runtime_stdout_stderr\n")
+    );
     assert_eq!(out.stderr(), "err 1\nerr 2\n");
 }
 
@@ -117,17 +140,28 @@ fn runtime_random_state() {
     let first = passes("runtime_random_state").stdout();
     let second = passes("runtime_random_state").stdout();
     assert!(first.starts_with("hash="), "{first}");
-    assert_eq!(first, second, "RandomState now differs between runs: update this test and the README");
+    assert_eq!(
+        first, second,
+        "RandomState now differs between runs: update this test and the README"
+    );
 }
 
 #[test]
 fn unsupported_net() {
     let out = run_with("unsupported_net", |_| {});
     assert_eq!(out.exit, Exit::Exited(0), "{}", out.report());
-    assert!(out.kernel_log().contains("network and DNS are not available"), "{}", out.report());
+    assert!(
+        out.kernel_log()
+            .contains("network and DNS are not available"),
+        "{}",
+        out.report()
+    );
     let stdout = out.stdout();
     assert!(stdout.ends_with("ok unsupported_net\n"), "{stdout}");
-    assert!(stdout.contains("tcp connect: unable to connect or internal error"), "{stdout}");
+    assert!(
+        stdout.contains("tcp connect: unable to connect or internal error"),
+        "{stdout}"
+    );
     assert!(stdout.contains("dns: DNS failure"), "{stdout}");
     assert!(stdout.contains("udp bind: "), "{stdout}");
 }
@@ -138,5 +172,8 @@ fn failing_case_shows_console_and_status() {
     let out = run_with("no_such_case", |_| {});
     assert_eq!(out.exit, Exit::Exited(2));
     let report = out.report();
-    assert!(report.contains("exited with code 2") && report.contains("unknown case `no_such_case`"), "{report}");
+    assert!(
+        report.contains("exited with code 2") && report.contains("unknown case `no_such_case`"),
+        "{report}"
+    );
 }
