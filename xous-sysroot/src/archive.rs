@@ -359,8 +359,8 @@ fn check_manifest_in(
     Ok(())
 }
 
-/// Unpacks the Xous project's release zip (`lib/rustlib/<target>/...` and `RUST_VERSION`)
-/// into `<root>/lib/rustlib/<target>/`.
+/// Unpacks the Xous project's release zip (`lib/rustlib/<target>/...` and `RUST_VERSION`,
+/// at the top or beside the rlibs) into `<root>/lib/rustlib/<target>/`.
 pub fn unpack_release_zip(
     zip_path: &Path,
     target: &str,
@@ -414,6 +414,22 @@ pub fn unpack_release_zip_from(
                 rust_version = Some(s.trim().to_string());
             }
             p if is_dir && p.len() <= 3 && expected_prefix.starts_with(p) => {}
+            // xous-core's release zips carry the version beside the rlibs: keep the file
+            // (xtask reads it from the sysroot) and check it like the top-level one.
+            [a, b, t, "RUST_VERSION"] if [*a, *b, *t] == expected_prefix && !is_dir => {
+                let mut s = String::new();
+                (&mut entry)
+                    .take(4096)
+                    .read_to_string(&mut s)
+                    .map_err(|e| w.stream_error(e))?;
+                w.file(
+                    &name,
+                    Path::new("RUST_VERSION"),
+                    s.len() as u64,
+                    &mut s.as_bytes(),
+                )?;
+                rust_version = Some(s.trim().to_string());
+            }
             [a, b, t, inner @ ..] if [*a, *b, *t] == expected_prefix && !inner.is_empty() => {
                 let rel: PathBuf = inner.iter().collect();
                 if is_dir {

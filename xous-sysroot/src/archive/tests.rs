@@ -61,3 +61,35 @@ fn written_components_read_back_identically() {
         );
     }
 }
+
+#[test]
+fn release_zip_version_beside_the_rlibs_is_read_and_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(src.join("lib")).unwrap();
+    std::fs::write(src.join("lib/libcore.rlib"), b"core").unwrap();
+    let zip = crate::dist::write_release_zip(&src, T, "1.96.0", std::io::Cursor::new(Vec::new()))
+        .unwrap()
+        .into_inner();
+    let staging = dir.path().join("staging");
+    let x = unpack_release_zip_from(
+        std::io::Cursor::new(zip),
+        T,
+        &staging,
+        "zip",
+        Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(x.rust_version.as_deref(), Some("1.96.0"));
+    let installed = staging.join("lib/rustlib").join(T);
+    assert_eq!(
+        std::fs::read_to_string(installed.join("RUST_VERSION"))
+            .unwrap()
+            .trim(),
+        "1.96.0"
+    );
+    assert_eq!(
+        std::fs::read(installed.join("lib/libcore.rlib")).unwrap(),
+        b"core"
+    );
+}
