@@ -1,5 +1,10 @@
 //! The Renode backend: a generated `.resc` script on Renode's stock `riscv_virt.repl`.
 //!
+//! The stock platform (`riscv_virt.repl`: `dram` at 0x8000_0000, `uart0` an NS16550 at
+//! 0x1000_0000, `clint` at 0x0200_0000 at 10 MHz, an rv32imac `cpu`) has the memory map
+//! the kernel is linked for. It has no exit device, so the harness stops Renode when the
+//! kernel's exit record arrives on the console.
+//!
 //! Renode is not packaged for the machines this project's CI runs on, so this backend
 //! is exercised up to the command line and the generated script; see the README.
 
@@ -50,16 +55,13 @@ pub(crate) fn script(kernel: &Path, images: &Images, console: &Path) -> String {
     )
 }
 
-/// The arguments Renode is started with: headless, the script as startup commands.
+/// The arguments Renode is started with: headless, plain console, the script.
 pub(crate) fn arguments(script: &Path) -> Vec<OsString> {
-    let mut include = OsString::from("include @");
-    include.push(script);
     vec![
         "--console".into(),
         "--disable-xwt".into(),
         "--plain".into(),
-        "-e".into(),
-        include,
+        script.into(),
     ]
 }
 
@@ -113,5 +115,46 @@ impl Read for Tail {
             }
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::Layout;
+
+    #[test]
+    fn script_loads_every_image_at_its_address_and_captures_the_uart() {
+        let images = Images {
+            boot: "/w/boot.bin".into(),
+            params: "/w/params.bin".into(),
+            firmware: "/fw/app".into(),
+            layout: Layout::new(256 << 20, 100, 5000).unwrap(),
+        };
+        let s = script(Path::new("/k/kernel"), &images, Path::new("/w/console.bin"));
+        let lines: Vec<&str> = s.lines().filter(|l| !l.starts_with('#')).collect();
+        assert_eq!(
+            lines,
+            [
+                "mach create \"xous-run\"",
+                "machine LoadPlatformDescription @platforms/cpus/riscv_virt.repl",
+                "sysbus LoadELF @/k/kernel",
+                "sysbus LoadBinary @/w/boot.bin 0x80200000",
+                "sysbus LoadBinary @/w/params.bin 0x80201000",
+                "sysbus LoadBinary @/fw/app 0x80202000",
+                "sysbus.cpu PC 0x80000000",
+                "sysbus.uart0 CreateFileBackend @/w/console.bin true",
+                "start",
+            ]
+        );
+    }
+
+    #[test]
+    fn renode_runs_headless_with_the_script() {
+        let args = arguments(Path::new("/w/run.resc"));
+        assert_eq!(
+            args,
+            ["--console", "--disable-xwt", "--plain", "/w/run.resc"]
+        );
     }
 }

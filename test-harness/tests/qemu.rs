@@ -252,3 +252,42 @@ fn missing_emulators_get_an_install_hint() {
     let err = r.run(firmware("hello")).unwrap_err().to_string();
     assert!(err.contains("https://renode.io"), "{err}");
 }
+
+/// Renode is not installable here. This runs the Renode backend end to end with a
+/// stand-in `renode` that reads the generated `.resc` and boots exactly what it names
+/// (the kernel ELF, each binary at its address, the UART into the file backend) under
+/// QEMU. It checks the script and the backend's plumbing (file console, exit record,
+/// stopping the emulator), not Renode itself.
+#[test]
+fn renode_backend_script_boots_under_a_qemu_stand_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("renode");
+    std::fs::write(
+        &fake,
+        r#"#!/bin/sh
+script="$(eval echo \${$#})"
+set -- -machine virt -bios none -display none -monitor none -m 256M \
+       -icount shift=0,align=off,sleep=off
+while read -r a b c d; do
+  case "$a $b" in
+    "sysbus LoadELF") set -- "$@" -kernel "${c#@}" ;;
+    "sysbus LoadBinary") set -- "$@" -device "loader,file=${c#@},addr=$d,force-raw=on" ;;
+    "sysbus.uart0 CreateFileBackend") set -- "$@" -serial "file:${c#@}" ;;
+  esac
+done < "$script"
+exec qemu-system-riscv32 "$@"
+"#,
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = runner()
+        .backend(test_harness::Backend::Renode)
+        .program(&fake)
+        .arg("3")
+        .run(firmware("hello"))
+        .unwrap();
+    assert_eq!(out.exit, Exit::Exited(3), "{}", out.report());
+    assert_eq!(out.stdout(), "hello from the xous test kernel\n");
+    assert_eq!(out.stderr(), "this line goes to stderr\n");
+}
