@@ -16,7 +16,10 @@ pub fn kernel() -> &'static Path {
 
 /// The firmware toolchain the libstd was installed for (and everything was built with).
 pub fn toolchain() -> Toolchain {
-    Toolchain::new(env!("XOUS_FIRMWARE_RUSTC_PATH"), env!("XOUS_FIRMWARE_CARGO_PATH"))
+    Toolchain::new(
+        env!("XOUS_FIRMWARE_RUSTC_PATH"),
+        env!("XOUS_FIRMWARE_CARGO_PATH"),
+    )
 }
 
 /// The installed libstd (private mode).
@@ -45,6 +48,7 @@ pub fn conformance_firmware() -> &'static Path {
 /// repeat exactly) and a generous timeout.
 pub fn runner() -> Runner {
     let mut r = Runner::new(kernel());
-    r.utc_ms(1_700_000_000_000).timeout(Duration::from_secs(120));
+    r.utc_ms(1_700_000_000_000)
+        .timeout(Duration::from_secs(120));
     r
 }
