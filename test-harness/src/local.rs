@@ -2,7 +2,7 @@
 
 use crate::{HarnessError, Toolchain};
 use std::path::Path;
-use xous_sysroot::{Installer, Mode, Sysroot};
+use xous_sysroot::{Installer, Mode, Source, Sysroot};
 use xous_sysroot_build::local_dist::LocalDist;
 
 /// Installs (or finds) a libstd for `toolchain` in private mode, with its cache under
@@ -19,12 +19,17 @@ pub fn local_sysroot(toolchain: &Toolchain, target_dir: &Path) -> Result<Sysroot
         .rustc(toolchain.rustc())
         .mode(Mode::Private)
         .cache_dir(target_dir.join("xous-sysroot-cache"));
-    if std::env::var_os("XOUS_SYSROOT_DIST_SERVER").is_none_or(|v| v.is_empty()) {
-        let dist = LocalDist::new(target_dir)
-            .rustc(&toolchain.rustc)
-            .cargo(&toolchain.cargo)
-            .ensure()?;
-        installer.dist_server(dist.dist_root.display().to_string());
-    }
+    let server = match std::env::var("XOUS_SYSROOT_DIST_SERVER") {
+        Ok(url) if !url.is_empty() => url,
+        _ => {
+            let dist = LocalDist::new(target_dir)
+                .rustc(&toolchain.rustc)
+                .cargo(&toolchain.cargo)
+                .ensure()?;
+            dist.dist_root.display().to_string()
+        }
+    };
+    // Only that server: never a cached or GitHub libstd of the same version by accident.
+    installer.sources(vec![Source::DistServer(server)]);
     Ok(installer.install()?)
 }
