@@ -4,6 +4,9 @@
 //! `firmware/`; this library gives the tests what it built: the kernel, the firmware
 //! ELFs, the sysroot and the toolchain, plus a [`runner`] with the suite's defaults.
 
+pub mod alloctests;
+pub mod bench;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use test_harness::{Runner, Toolchain};
