@@ -75,7 +75,7 @@ struct RunArgs {
 struct GateArgs {
     #[command(flatten)]
     common: Common,
-    /// The baseline (default: firmware-tests/baselines/<rustc release>.json).
+    /// The baseline (default: `firmware-tests/baselines/<rustc release>.json`).
     #[arg(long)]
     baseline: Option<PathBuf>,
     /// Fail when a case retires more than this many percent more instructions per operation.
