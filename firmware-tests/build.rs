@@ -36,7 +36,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let target_dir = cargo_target_dir()?;
     let sysroot = local_sysroot(&toolchain, &target_dir)?;
     let version = toolchain.rustc().version()?;
-    if !sysroot.rustc.contains(&version.identity()) && sysroot.rustc != version.identity() {
+    if sysroot.rustc != version.identity() {
         return Err(format!(
             "refusing to mix toolchains: the firmware rustc is {} but the installed libstd is for {}\nhelp: set XOUS_FIRMWARE_RUSTC/XOUS_FIRMWARE_CARGO to one toolchain and reinstall",
             version.identity(),

@@ -7,10 +7,10 @@
 pub mod alloctests;
 pub mod bench;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 use test_harness::{Runner, Toolchain};
-use xous_sysroot::{InstallStatus, Mode, Sysroot};
+use xous_sysroot::Sysroot;
 
 /// The test kernel built by `build.rs`.
 pub fn kernel() -> &'static Path {
@@ -27,14 +27,7 @@ pub fn toolchain() -> Toolchain {
 
 /// The installed libstd (private mode).
 pub fn sysroot() -> Sysroot {
-    Sysroot {
-        path: PathBuf::from(env!("XOUS_SYSROOT_PATH")),
-        target: test_harness::TARGET.to_string(),
-        mode: Mode::Private,
-        rustc: env!("XOUS_SYSROOT_RUSTC").to_string(),
-        source: String::new(),
-        status: InstallStatus::AlreadyInstalled,
-    }
+    test_harness::private_sysroot(env!("XOUS_SYSROOT_PATH"), env!("XOUS_SYSROOT_RUSTC"))
 }
 
 /// The target directory for further firmware builds (kept apart from the host's).

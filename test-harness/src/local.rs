@@ -2,8 +2,22 @@
 
 use crate::{HarnessError, Toolchain};
 use std::path::Path;
-use xous_sysroot::{Installer, Mode, Source, Sysroot};
+use std::path::PathBuf;
+use xous_sysroot::{InstallStatus, Installer, Mode, Source, Sysroot};
 use xous_sysroot_build::local_dist::LocalDist;
+
+/// A libstd already installed in private mode at `path` for the rustc `identity`
+/// (as `rustc -vV` gives it to [`xous_sysroot::RustcVersion::identity`]).
+pub fn private_sysroot(path: impl Into<PathBuf>, identity: impl Into<String>) -> Sysroot {
+    Sysroot {
+        path: path.into(),
+        target: crate::TARGET.to_string(),
+        mode: Mode::Private,
+        rustc: identity.into(),
+        source: String::new(),
+        status: InstallStatus::AlreadyInstalled,
+    }
+}
 
 /// Installs (or finds) a libstd for `toolchain` in private mode, with its cache under
 /// `target_dir/xous-sysroot-cache`.

@@ -245,15 +245,22 @@ pub(crate) fn find_linker(
     Err(dirs)
 }
 
-/// Asks the `cc` crate for the C compiler of `target`.
-pub(crate) fn detect_c_compiler(target: &str, host: &str) -> Option<PathBuf> {
-    cc::Build::new()
+/// `cc`'s configuration for probing the C compiler of `target`, quiet outside build scripts.
+fn cc_build(target: &str, host: &str) -> cc::Build {
+    let mut build = cc::Build::new();
+    build
         .target(target)
         .host(host)
         .opt_level(2)
         .cargo_metadata(false)
         .cargo_warnings(false)
-        .warnings(false)
+        .warnings(false);
+    build
+}
+
+/// Asks the `cc` crate for the C compiler of `target`.
+pub(crate) fn detect_c_compiler(target: &str, host: &str) -> Option<PathBuf> {
+    cc_build(target, host)
         .try_get_compiler()
         .ok()
         .map(|tool| tool.path().to_owned())
@@ -267,13 +274,7 @@ pub(crate) fn check_c_compiler(
     host: &str,
     scratch: &Path,
 ) -> Result<(), String> {
-    let tool = cc::Build::new()
-        .target(target)
-        .host(host)
-        .opt_level(2)
-        .cargo_metadata(false)
-        .cargo_warnings(false)
-        .warnings(false)
+    let tool = cc_build(target, host)
         .compiler(compiler)
         .try_get_compiler()
         .map_err(|e| e.to_string())?;

@@ -406,22 +406,14 @@ pub fn unpack_release_zip_from(
         let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
         match parts.as_slice() {
             ["RUST_VERSION"] if !is_dir => {
-                let mut s = String::new();
-                (&mut entry)
-                    .take(4096)
-                    .read_to_string(&mut s)
-                    .map_err(|e| w.stream_error(e))?;
+                let s = read_version_file(&mut entry, &w)?;
                 rust_version = Some(s.trim().to_string());
             }
             p if is_dir && p.len() <= 3 && expected_prefix.starts_with(p) => {}
             // xous-core's release zips carry the version beside the rlibs: keep the file
             // (xtask reads it from the sysroot) and check it like the top-level one.
             [a, b, t, "RUST_VERSION"] if [*a, *b, *t] == expected_prefix && !is_dir => {
-                let mut s = String::new();
-                (&mut entry)
-                    .take(4096)
-                    .read_to_string(&mut s)
-                    .map_err(|e| w.stream_error(e))?;
+                let s = read_version_file(&mut entry, &w)?;
                 w.file(
                     &name,
                     Path::new("RUST_VERSION"),
@@ -450,6 +442,16 @@ pub fn unpack_release_zip_from(
         files,
         rust_version,
     })
+}
+
+/// The text of a release zip's `RUST_VERSION` (at most 4 KiB of it).
+fn read_version_file(entry: &mut impl Read, w: &Writer) -> Result<String> {
+    let mut s = String::new();
+    entry
+        .take(4096)
+        .read_to_string(&mut s)
+        .map_err(|e| w.stream_error(e))?;
+    Ok(s)
 }
 
 #[cfg(test)]

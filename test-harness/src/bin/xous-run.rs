@@ -12,7 +12,7 @@ use clap::Parser;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
-use test_harness::{build_kernel, Backend, Exit, Runner, Toolchain};
+use test_harness::{build_kernel, private_sysroot, Backend, Exit, Runner, Toolchain};
 
 /// Run Xous firmware under emulation on the xous-sysroot test kernel.
 #[derive(Parser, Debug)]
@@ -66,14 +66,7 @@ fn kernel(cli: &Cli) -> Result<PathBuf> {
     };
     let toolchain = Toolchain::from_env()?;
     let version = toolchain.rustc().version()?;
-    let sysroot = xous_sysroot::Sysroot {
-        path: sysroot.clone(),
-        target: test_harness::TARGET.to_string(),
-        mode: xous_sysroot::Mode::Private,
-        rustc: version.identity(),
-        source: String::new(),
-        status: xous_sysroot::InstallStatus::AlreadyInstalled,
-    };
+    let sysroot = private_sysroot(sysroot, version.identity());
     let target_dir = std::env::temp_dir().join("xous-run-kernel");
     build_kernel(&toolchain, &sysroot, &target_dir).context("building the test kernel")
 }
