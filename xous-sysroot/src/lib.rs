@@ -73,6 +73,8 @@ mod installer;
 mod lock;
 pub mod manifest;
 mod progress;
+#[cfg(feature = "progress-bar")]
+mod progress_bar;
 mod smoke;
 pub mod source;
 pub mod stamp;
@@ -84,6 +86,8 @@ pub use error::{Error, Result};
 pub use installer::{default_cache_dir, Installer, Listing, DEFAULT_TARGET};
 pub use lock::FileLock;
 pub use progress::Progress;
+#[cfg(feature = "progress-bar")]
+pub use progress_bar::progress_bar;
 pub use source::Source;
 pub use sysroot::{InstallStatus, Mode, Sysroot};
 pub use version::{Rustc, RustcVersion};

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use xous_sysroot::{InstallStatus, Installer, Mode, Progress, Rustc, RustcVersion};
+use xous_sysroot::{InstallStatus, Installer, Mode, Rustc, RustcVersion};
 
 #[derive(Parser)]
 #[command(
@@ -143,37 +143,9 @@ impl Common {
             i.sysroot(s);
         }
         if progress && std::io::stderr().is_terminal() {
-            i.progress(progress_bar());
+            i.progress(xous_sysroot::progress_bar());
         }
         Ok(i)
-    }
-}
-
-fn progress_bar() -> impl Fn(&Progress) + Send + Sync + 'static {
-    let bar = indicatif::ProgressBar::new_spinner();
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{spinner} {msg} {bytes}/{total_bytes} {wide_bar} {eta}",
-        )
-        .expect("valid template"),
-    );
-    move |event: &Progress| match event {
-        Progress::WaitingForLock { path } => {
-            bar.set_message(format!("waiting for another install ({path})"))
-        }
-        Progress::Resolving { source } => bar.set_message(format!("asking {source}")),
-        Progress::Downloading { bytes, total, .. } => {
-            bar.set_message("downloading");
-            if let Some(total) = total {
-                bar.set_length(*total);
-            }
-            bar.set_position(*bytes);
-        }
-        Progress::SmokeTest => bar.set_message("checking the library with rustc"),
-        Progress::Retrying { error, attempt } => {
-            bar.println(format!("retrying (attempt {attempt}) after: {error}"))
-        }
-        _ => {}
     }
 }
 

@@ -1,0 +1,195 @@
+//! The command line: `cargo xous [+toolchain] [cargo options] <subcommand> [args] [-- args]`,
+//! split just enough to add the target, the config and the runner; everything is passed on to
+//! cargo in the order given.
+
+/// What `cargo xous --help` prints.
+pub const HELP: &str = "\
+cargo xous: cargo for riscv32imac-unknown-xous-elf with any rustup toolchain
+
+Usage: cargo [+toolchain] xous [cargo options] <subcommand> [args] [-- args]
+
+Before running cargo it makes sure the libstd for the exact rustc cargo will use is installed
+(cache, dist servers, the Xous project's release zips, else built from the toolchain's rust-src),
+then adds `--target riscv32imac-unknown-xous-elf` (unless a target is given), `--sysroot` for
+target units only, and `xous-run` as the runner for test, run and bench (unless one is
+configured). Cargo's exit status is cargo xous's exit status.
+
+Subcommands that build for the target: build, check, clippy, doc, test, run, bench, rustc,
+rustdoc, fix. Any other subcommand is passed to cargo unchanged.
+
+Options of its own (anywhere before `--`):
+  -q, --quiet   print nothing of its own (also passed to cargo)
+  -h, --help    this text (`cargo xous build --help` is cargo's)
+  -V, --version
+
+Environment: every XOUS_SYSROOT_* variable of xous-sysroot (dist servers, cache directory,
+offline, mode), XOUS_SYSROOT_BUILD_FROM_SOURCE=0 to never build libstd from rust-src,
+XOUS_SYSROOT_BUILD_PROFILE (official, release) for that build.
+";
+
+/// Subcommands that compile for the target.
+const TARGET_SUBCOMMANDS: &[&str] = &[
+    "build", "b", "check", "c", "clippy", "doc", "d", "test", "t", "run", "r", "bench", "rustc",
+    "rustdoc", "fix",
+];
+
+/// Subcommands that run target programs through the runner.
+const RUNNING_SUBCOMMANDS: &[&str] = &["test", "t", "run", "r", "bench"];
+
+/// cargo's global options that take a separate value.
+const GLOBAL_OPTIONS_WITH_VALUE: &[&str] = &["--config", "-Z", "--color", "-C", "--explain"];
+
+/// What the command line asks for.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Parsed {
+    /// `--help` before any subcommand.
+    Help,
+    /// `--version` before any subcommand.
+    Version,
+    /// Run cargo.
+    Run(Invocation),
+}
+
+/// A cargo command line, split at the subcommand.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Invocation {
+    /// `+toolchain`, if given after `xous`.
+    pub toolchain: Option<String>,
+    /// Options before the subcommand.
+    pub before: Vec<String>,
+    /// The subcommand.
+    pub subcommand: Option<String>,
+    /// Arguments after the subcommand, up to `--`.
+    pub after: Vec<String>,
+    /// `--` and what follows it.
+    pub trailing: Vec<String>,
+    /// `-q`/`--quiet` was given.
+    pub quiet: bool,
+    /// The `--target` given, if any.
+    pub target: Option<String>,
+    /// The values of the user's `--config` options, in order.
+    pub config_args: Vec<String>,
+}
+
+impl Invocation {
+    /// Whether the subcommand builds for the target (and so needs libstd).
+    pub fn needs_target(&self) -> bool {
+        self.subcommand
+            .as_deref()
+            .is_some_and(|s| TARGET_SUBCOMMANDS.contains(&s))
+    }
+
+    /// Whether the subcommand runs target programs.
+    pub fn runs_programs(&self) -> bool {
+        self.subcommand
+            .as_deref()
+            .is_some_and(|s| RUNNING_SUBCOMMANDS.contains(&s))
+    }
+
+    /// The same command with `extra` right after the subcommand's own arguments.
+    pub fn with_extra_args(&self, extra: Vec<String>) -> Invocation {
+        let mut inv = self.clone();
+        inv.after.extend(extra);
+        inv
+    }
+
+    /// The arguments to give cargo (without `+toolchain`).
+    pub fn cargo_args(&self) -> Vec<String> {
+        let mut args = self.before.clone();
+        args.extend(self.subcommand.clone());
+        args.extend(self.after.iter().cloned());
+        args.extend(self.trailing.iter().cloned());
+        args
+    }
+}
+
+/// Splits `args` (without the program name; a leading `xous`, as cargo passes it, is skipped).
+pub fn parse(args: Vec<String>) -> Result<Parsed, String> {
+    let mut args = args.into_iter().peekable();
+    if args.peek().map(String::as_str) == Some("xous") {
+        args.next();
+    }
+    let mut inv = Invocation::default();
+    if let Some(tc) = args.peek().and_then(|a| a.strip_prefix('+')) {
+        if tc.is_empty() {
+            return Err("`+` must be followed by a toolchain name".into());
+        }
+        inv.toolchain = Some(tc.to_string());
+        args.next();
+    }
+    while let Some(arg) = args.next() {
+        if arg == "--" {
+            inv.trailing.push(arg);
+            inv.trailing.extend(args.by_ref());
+            break;
+        }
+        if arg == "-q" || arg == "--quiet" {
+            inv.quiet = true;
+        }
+        if inv.subcommand.is_none() {
+            match arg.as_str() {
+                "-h" | "--help" => return Ok(Parsed::Help),
+                "-V" | "--version" => return Ok(Parsed::Version),
+                _ => {}
+            }
+            if let Some(value) = option_value(&arg, "--config", &mut args)? {
+                inv.config_args.push(value.clone());
+                inv.before.extend(["--config".to_string(), value]);
+                continue;
+            }
+            if GLOBAL_OPTIONS_WITH_VALUE.contains(&arg.as_str()) {
+                inv.before.push(arg);
+                inv.before.extend(args.next());
+                continue;
+            }
+            if arg.starts_with('-') {
+                inv.before.push(arg);
+            } else {
+                inv.subcommand = Some(arg);
+            }
+            continue;
+        }
+        if let Some(value) = option_value(&arg, "--target", &mut args)? {
+            if inv.target.as_ref().is_some_and(|t| *t != value) {
+                return Err(format!(
+                    "cargo xous builds for one target at a time; got --target {} and --target {value}",
+                    inv.target.as_deref().unwrap_or_default()
+                ));
+            }
+            inv.target = Some(value.clone());
+            inv.after.extend(["--target".to_string(), value]);
+            continue;
+        }
+        if let Some(value) = option_value(&arg, "--config", &mut args)? {
+            inv.config_args.push(value.clone());
+            inv.after.extend(["--config".to_string(), value]);
+            continue;
+        }
+        inv.after.push(arg);
+    }
+    if inv.subcommand.is_none() {
+        return Ok(Parsed::Help);
+    }
+    Ok(Parsed::Run(inv))
+}
+
+/// The value of `--name value` or `--name=value` when `arg` is that option.
+fn option_value(
+    arg: &str,
+    name: &str,
+    rest: &mut impl Iterator<Item = String>,
+) -> Result<Option<String>, String> {
+    if arg == name {
+        return rest
+            .next()
+            .map(Some)
+            .ok_or_else(|| format!("{name} needs a value"));
+    }
+    Ok(arg
+        .strip_prefix(name)
+        .and_then(|r| r.strip_prefix('='))
+        .map(str::to_string))
+}
+
+#[cfg(test)]
+mod tests;

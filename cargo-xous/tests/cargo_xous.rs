@@ -1,0 +1,323 @@
+//! `cargo xous` end to end with real parts: Debian's toolchain and its `rust-src` (libstd built
+//! from source, no dist server, no network), the example project, `xous-run` and QEMU.
+//!
+//! One cold cache is shared by the tests: the first of them to need it runs eight `cargo xous
+//! build`s of separate copies of the example at once, which must build libstd exactly once.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+const TARGET: &str = "riscv32imac-unknown-xous-elf";
+const RUSTC: &str = "/usr/bin/rustc";
+const CARGO: &str = "/usr/bin/cargo";
+const BUILD_NOTICE: &str = "building it from rust-src";
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// The workspace's target directory, where `cargo test` put `cargo-xous` and where `xous-run`
+/// is built beside it.
+fn bin_dir() -> PathBuf {
+    Path::new(env!("CARGO_BIN_EXE_cargo-xous"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// Builds `xous-run` beside `cargo-xous`, as `cargo install` places them.
+fn ensure_xous_run() {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "-q", "-p", "test-harness", "--bin", "xous-run"])
+            .current_dir(workspace())
+            .status()
+            .unwrap();
+        assert!(status.success(), "building xous-run failed");
+        assert!(bin_dir().join("xous-run").is_file());
+    });
+}
+
+/// A copy of examples/hello-xous in `dir`.
+fn copy_example(dir: &Path) -> PathBuf {
+    let src = workspace().join("examples/hello-xous");
+    let dst = dir.join("hello-xous");
+    std::fs::create_dir_all(dst.join("src")).unwrap();
+    for file in ["Cargo.toml", "src/lib.rs", "src/main.rs"] {
+        std::fs::copy(src.join(file), dst.join(file)).unwrap();
+    }
+    dst
+}
+
+/// `cargo xous <args>` in `project` with Debian's toolchain, `cache` as the xous-sysroot cache,
+/// no dist server, no release zips and no network.
+fn cargo_xous(project: &Path, cache: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-xous"));
+    cmd.arg("xous")
+        .args(args)
+        .current_dir(project)
+        .env("RUSTC", RUSTC)
+        .env("CARGO", CARGO)
+        .env("RUSTDOC", "/usr/bin/rustdoc")
+        .env("XOUS_SYSROOT_CACHE_DIR", cache)
+        .env("XOUS_SYSROOT_GITHUB_REPO", "none")
+        .env("CARGO_NET_OFFLINE", "true")
+        .env("XOUS_RUN_TIMEOUT", "120")
+        .env_remove("XOUS_SYSROOT_DIST_SERVER")
+        .env_remove("XOUS_SYSROOT_OFFLINE")
+        .env_remove("XOUS_SYSROOT_MODE")
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("CARGO_BUILD_TARGET")
+        .env_remove("RUSTUP_TOOLCHAIN");
+    cmd
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "status: {}\n--- stdout\n{}\n--- stderr\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+struct Warm {
+    _dir: tempfile::TempDir,
+    cache: PathBuf,
+    projects: Vec<PathBuf>,
+    outputs: Vec<Output>,
+}
+
+/// The shared cache: eight concurrent cold builds, run once.
+fn warm() -> &'static Warm {
+    static WARM: OnceLock<Warm> = OnceLock::new();
+    WARM.get_or_init(|| {
+        ensure_xous_run();
+        let dir = tempfile::tempdir().unwrap();
+        let cache = dir.path().join("cache");
+        let projects: Vec<PathBuf> = (0..8)
+            .map(|i| copy_example(&dir.path().join(format!("p{i}"))))
+            .collect();
+        let children: Vec<_> = projects
+            .iter()
+            .map(|p| {
+                cargo_xous(p, &cache, &["build"])
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        let outputs = children
+            .into_iter()
+            .map(|c| c.wait_with_output().unwrap())
+            .collect();
+        Warm {
+            _dir: dir,
+            cache,
+            projects,
+            outputs,
+        }
+    })
+}
+
+#[test]
+fn eight_concurrent_cold_builds_build_libstd_once() {
+    let warm = warm();
+    for out in &warm.outputs {
+        assert!(out.status.success(), "{}", text(out));
+    }
+    let builders = warm
+        .outputs
+        .iter()
+        .filter(|o| String::from_utf8_lossy(&o.stderr).contains(BUILD_NOTICE))
+        .count();
+    assert_eq!(builders, 1, "exactly one process builds libstd");
+    for p in &warm.projects {
+        assert!(p
+            .join(format!("target/{TARGET}/debug/hello-xous"))
+            .is_file());
+    }
+    // The install is a verified private sysroot whose stamp names the local build.
+    let release = rustc_release();
+    let stamp = std::fs::read_to_string(warm.cache.join(format!(
+        "sysroots/{release}/lib/rustlib/{TARGET}/.xous-sysroot.toml"
+    )))
+    .unwrap();
+    assert!(stamp.contains("built locally from rust-src at"), "{stamp}");
+}
+
+#[test]
+fn run_prints_the_arguments_and_builds_no_libstd() {
+    let warm = warm();
+    let out = cargo_xous(&warm.projects[0], &warm.cache, &["run", "--", "a", "b"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("Hello from Xous! arguments: a b"),
+        "{}",
+        text(&out)
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains(BUILD_NOTICE));
+}
+
+#[test]
+fn test_runs_libtest_on_the_emulator_and_a_failure_fails_the_command() {
+    let warm = warm();
+    let out = cargo_xous(&warm.projects[1], &warm.cache, &["test"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("test tests::lists_the_arguments ... ok"),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        stdout.contains("test result: ok. 3 passed"),
+        "{}",
+        text(&out)
+    );
+
+    let out = cargo_xous(
+        &warm.projects[1],
+        &warm.cache,
+        &["test", "--features", "failing-test"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(101), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("test tests::fails_on_purpose ... FAILED"),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        stdout.contains("this test fails on purpose"),
+        "{}",
+        text(&out)
+    );
+}
+
+/// The rustc command line cargo ran for the example's binary (from `cargo build -v`).
+fn rustc_line(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .find(|l| {
+            l.contains("Running")
+                && l.contains("--crate-name hello_xous")
+                && l.contains("src/main.rs")
+        })
+        .unwrap_or_else(|| panic!("no rustc line for the binary\n{}", text(out)))
+        .to_string()
+}
+
+#[test]
+fn user_target_rustflags_stay_in_effect() {
+    let warm = warm();
+    let project = &warm.projects[2];
+    std::fs::create_dir_all(project.join(".cargo")).unwrap();
+    std::fs::write(
+        project.join(".cargo/config.toml"),
+        format!("[target.{TARGET}]\nrustflags = [\"-Copt-level=s\"]\n"),
+    )
+    .unwrap();
+    let out = cargo_xous(project, &warm.cache, &["build", "-v"])
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(project.join(".cargo")).unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let line = rustc_line(&out);
+    assert!(line.contains("-Copt-level=s"), "{line}");
+    assert!(line.contains("--sysroot"), "{line}");
+}
+
+#[test]
+fn build_rustflags_and_rustflags_env_are_kept() {
+    let warm = warm();
+    let project = &warm.projects[3];
+    std::fs::create_dir_all(project.join(".cargo")).unwrap();
+    std::fs::write(
+        project.join(".cargo/config.toml"),
+        "[build]\nrustflags = [\"-Cdebuginfo=1\"]\n",
+    )
+    .unwrap();
+    let out = cargo_xous(project, &warm.cache, &["build", "-v"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let line = rustc_line(&out);
+    assert!(
+        line.contains("-Cdebuginfo=1") && line.contains("--sysroot"),
+        "{line}"
+    );
+
+    // RUSTFLAGS replaces config rustflags in cargo: the sysroot flags are folded into it.
+    let out = cargo_xous(project, &warm.cache, &["build", "-v"])
+        .env("RUSTFLAGS", "-Copt-level=z")
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(project.join(".cargo")).unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let line = rustc_line(&out);
+    assert!(
+        line.contains("-Copt-level=z") && line.contains("--sysroot"),
+        "{line}"
+    );
+    assert!(
+        !line.contains("-Cdebuginfo=1"),
+        "RUSTFLAGS replaces build.rustflags: {line}"
+    );
+}
+
+#[test]
+fn missing_rust_src_is_a_clear_error_and_installs_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    // A toolchain directory without rust-src: its rustc is Debian's, with this sysroot.
+    let toolchain = dir.path().join("toolchain");
+    std::fs::create_dir_all(toolchain.join("bin")).unwrap();
+    let rustc = toolchain.join("bin/rustc");
+    std::fs::write(
+        &rustc,
+        format!(
+            "#!/bin/sh\nexec {RUSTC} --sysroot \"{}\" \"$@\"\n",
+            toolchain.display()
+        ),
+    )
+    .unwrap();
+    let mut perms = std::fs::metadata(&rustc).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&rustc, perms).unwrap();
+    let project = copy_example(dir.path());
+    let cache = dir.path().join("cache");
+    let out = cargo_xous(&project, &cache, &["build"])
+        .env("RUSTC", &rustc)
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("rust-src"), "{}", text(&out));
+    assert!(stderr.contains("help:"), "{}", text(&out));
+    assert!(!cache.join("sysroots").join(rustc_release()).exists());
+}
+
+fn rustc_release() -> String {
+    let out = Command::new(RUSTC).arg("-vV").output().unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("release: "))
+        .unwrap()
+        .trim()
+        .to_string()
+}
