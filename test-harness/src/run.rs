@@ -9,6 +9,8 @@ use std::process::Child;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
+use xous_test_protocol::boot::FLAG_EXIT_DEVICE;
+use xous_test_protocol::exit::{self as protocol, ExitKind, ExitRecord};
 
 /// Which emulator runs the firmware.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -50,9 +52,9 @@ pub enum Exit {
 }
 
 /// Exit status used for runs that faulted or failed in the kernel.
-pub const FAULT_STATUS: i32 = 125;
+pub const FAULT_STATUS: i32 = protocol::FAULT_STATUS as i32;
 /// Exit status used for runs killed at the timeout (as `timeout(1)` does).
-pub const TIMEOUT_STATUS: i32 = 124;
+pub const TIMEOUT_STATUS: i32 = protocol::TIMEOUT_STATUS as i32;
 
 /// Everything one run produced.
 #[derive(Debug, Clone)]
@@ -272,7 +274,11 @@ impl Runner {
                 HarnessError::io("create a scratch directory", &std::env::temp_dir(), e)
             })?;
         let images = Images {
-            boot: write(dir.path(), "boot.bin", &layout.boot_block(&self.settings))?,
+            boot: write(
+                dir.path(),
+                "boot.bin",
+                &layout.boot_block(&self.settings, FLAG_EXIT_DEVICE),
+            )?,
             params: write(dir.path(), "params.bin", &params)?,
             firmware: firmware.to_path_buf(),
             layout,
@@ -421,22 +427,16 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, HarnessError> 
     Ok(path)
 }
 
-/// Parses `kind=exit code=3 instret=123`.
+/// The exit and instruction count of the last exit record line.
 fn parse_exit_record(record: &[u8]) -> Option<(Exit, Option<u64>)> {
     let text = std::str::from_utf8(record).ok()?;
-    let line = text.lines().last()?;
-    let field = |key: &str| {
-        line.split_whitespace()
-            .find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
+    let r = ExitRecord::parse(text.lines().last()?)?;
+    let exit = match r.kind {
+        ExitKind::Exit => Exit::Exited(r.code),
+        ExitKind::Fault => Exit::Fault,
+        ExitKind::Kernel => Exit::KernelFailure,
     };
-    let code: u32 = field("code")?.parse().ok()?;
-    let instret = field("instret").and_then(|v| v.parse().ok());
-    let exit = match field("kind")? {
-        "exit" => Exit::Exited(code),
-        "fault" => Exit::Fault,
-        _ => Exit::KernelFailure,
-    };
-    Some((exit, instret))
+    Some((exit, r.instret))
 }
 
 #[cfg(test)]
