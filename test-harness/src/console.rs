@@ -1,35 +1,10 @@
-//! Splits the kernel's multiplexed console back into its streams.
-//!
-//! The protocol (defined by the kernel's `console` module): `0x01` followed by a channel
-//! byte switches stream, `0x01 0x01` is a literal `0x01`. Channels: `1` stdout, `2`
-//! stderr, `k` kernel messages, `x` the exit record.
+//! Splits the kernel's multiplexed console back into its streams (the encoding is
+//! [`xous_test_protocol::console`]: a switch byte and a channel byte select a stream).
 
 use std::io::Write;
+use xous_test_protocol::console::{INITIAL, SWITCH};
 
-/// One stream of the console.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stream {
-    /// The firmware's standard output.
-    Stdout,
-    /// The firmware's standard error (and panic messages).
-    Stderr,
-    /// Messages from the test kernel (fault reports, unimplemented calls).
-    Kernel,
-    /// The exit record the kernel writes last.
-    Exit,
-}
-
-impl Stream {
-    fn from_channel(byte: u8) -> Option<Stream> {
-        match byte {
-            b'1' => Some(Stream::Stdout),
-            b'2' => Some(Stream::Stderr),
-            b'k' => Some(Stream::Kernel),
-            b'x' => Some(Stream::Exit),
-            _ => None,
-        }
-    }
-}
+pub use xous_test_protocol::console::Channel;
 
 /// Everything the console carried, by stream.
 #[derive(Debug, Default, Clone)]
@@ -46,7 +21,7 @@ pub struct Console {
 
 /// Incremental demultiplexer: feed it bytes as they arrive.
 pub struct Demux {
-    current: Stream,
+    current: Channel,
     after_switch: bool,
     console: Console,
     echo: bool,
@@ -57,7 +32,7 @@ impl Demux {
     /// process's stdout and stderr, and kernel messages to stderr with a prefix.
     pub fn new(echo: bool) -> Demux {
         Demux {
-            current: Stream::Kernel,
+            current: INITIAL,
             after_switch: false,
             console: Console::default(),
             echo,
@@ -70,13 +45,13 @@ impl Demux {
         for (i, &b) in bytes.iter().enumerate() {
             if self.after_switch {
                 self.after_switch = false;
-                if b == 0x01 {
-                    self.push(&[0x01]);
-                } else if let Some(stream) = Stream::from_channel(b) {
-                    self.current = stream;
+                if b == SWITCH {
+                    self.push(&[SWITCH]);
+                } else if let Some(channel) = Channel::from_byte(b) {
+                    self.current = channel;
                 }
                 run_start = i + 1;
-            } else if b == 0x01 {
+            } else if b == SWITCH {
                 let run = &bytes[run_start..i];
                 self.push(run);
                 self.after_switch = true;
@@ -94,10 +69,10 @@ impl Demux {
         }
         let c = &mut self.console;
         let sink = match self.current {
-            Stream::Stdout => &mut c.stdout,
-            Stream::Stderr => &mut c.stderr,
-            Stream::Kernel => &mut c.kernel,
-            Stream::Exit => &mut c.exit,
+            Channel::Stdout => &mut c.stdout,
+            Channel::Stderr => &mut c.stderr,
+            Channel::Kernel => &mut c.kernel,
+            Channel::Exit => &mut c.exit,
         };
         sink.extend_from_slice(data);
         if self.echo {
@@ -107,19 +82,19 @@ impl Demux {
 
     fn echo_data(&self, data: &[u8]) {
         match self.current {
-            Stream::Stdout => {
+            Channel::Stdout => {
                 let mut out = std::io::stdout().lock();
                 let _ = out.write_all(data);
                 let _ = out.flush();
             }
-            Stream::Stderr => {
+            Channel::Stderr => {
                 let _ = std::io::stderr().lock().write_all(data);
             }
-            Stream::Kernel => {
+            Channel::Kernel => {
                 let text = String::from_utf8_lossy(data);
                 let _ = write!(std::io::stderr().lock(), "{}", prefix_lines(&text));
             }
-            Stream::Exit => {}
+            Channel::Exit => {}
         }
     }
 

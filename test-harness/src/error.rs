@@ -59,6 +59,20 @@ pub enum HarnessError {
         /// Its exit status and stderr.
         output: String,
     },
+    /// The emulator reported an error before the firmware ran (e.g. a command of the
+    /// generated Renode script failed); `xous-run` exits with
+    /// [`crate::EMULATOR_ERROR_STATUS`].
+    #[error("{backend} refused the run:\n{message}\ncommand: {command}\nthe run's files are kept in {} to reproduce it by hand", dir.display())]
+    EmulatorError {
+        /// Which backend.
+        backend: &'static str,
+        /// The command line.
+        command: String,
+        /// The emulator's error lines.
+        message: String,
+        /// The run's directory (script, images), kept.
+        dir: PathBuf,
+    },
     /// A cargo build for the target failed.
     #[error("building {what} failed\ncommand: {command}\n{output}")]
     Build {

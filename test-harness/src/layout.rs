@@ -1,14 +1,15 @@
 //! Where the kernel, boot block, parameters and firmware go in the emulated RAM, and the
-//! boot block that tells the kernel (its `boot` module reads the same layout).
+//! boot block that tells the kernel (the layout itself is [`xous_test_protocol::boot`]).
 
 use crate::HarnessError;
+use xous_test_protocol::boot::{self, BootBlock};
 
 /// Start of RAM on the RISC-V virt layout (QEMU and Renode alike); the kernel's own
 /// image is linked here.
-pub const RAM_BASE: u64 = 0x8000_0000;
+pub const RAM_BASE: u64 = boot::RAM_BASE as u64;
 /// Physical address of the boot block.
-pub const BOOT_BLOCK: u64 = 0x8020_0000;
-const PAGE: u64 = 4096;
+pub const BOOT_BLOCK: u64 = boot::BOOT_BLOCK_ADDR as u64;
+const PAGE: u64 = boot::PAGE as u64;
 /// RAM the kernel needs above the firmware image for page tables, stacks and heap.
 const MIN_FREE: u64 = 16 << 20;
 
@@ -42,8 +43,8 @@ impl Default for KernelSettings {
     fn default() -> Self {
         KernelSettings {
             utc_ms: 0,
-            slice_us: 1000,
-            main_stack: 1 << 20,
+            slice_us: boot::DEFAULT_SLICE_US,
+            main_stack: boot::DEFAULT_MAIN_STACK,
         }
     }
 }
@@ -79,22 +80,22 @@ impl Layout {
         })
     }
 
-    /// The boot block bytes.
-    pub fn boot_block(&self, settings: &KernelSettings) -> Vec<u8> {
-        let words: [u32; 11] = [
-            u32::from_le_bytes(*b"XKB1"),
-            self.ram_end as u32,
-            self.firmware_addr as u32,
-            self.firmware_len as u32,
-            self.params_addr as u32,
-            self.params_len as u32,
-            settings.utc_ms as u32,
-            (settings.utc_ms >> 32) as u32,
-            0,
-            settings.slice_us,
-            settings.main_stack,
-        ];
-        words.iter().flat_map(|w| w.to_le_bytes()).collect()
+    /// The boot block bytes; `flags` are [`xous_test_protocol::boot`]'s `FLAG_*` bits
+    /// (what the platform has).
+    pub fn boot_block(&self, settings: &KernelSettings, flags: u32) -> Vec<u8> {
+        BootBlock {
+            ram_end: self.ram_end as u32,
+            firmware_addr: self.firmware_addr as u32,
+            firmware_len: self.firmware_len as u32,
+            params_addr: self.params_addr as u32,
+            params_len: self.params_len as u32,
+            utc_ms: settings.utc_ms,
+            flags,
+            slice_us: settings.slice_us,
+            main_stack: settings.main_stack,
+        }
+        .to_bytes()
+        .to_vec()
     }
 }
 
@@ -108,7 +109,7 @@ mod tests {
         assert_eq!(l.params_addr, 0x8020_1000);
         assert_eq!(l.firmware_addr, 0x8020_3000);
         assert_eq!(l.ram_end, 0x9000_0000);
-        let block = l.boot_block(&KernelSettings::default());
+        let block = l.boot_block(&KernelSettings::default(), 0);
         assert_eq!(&block[..4], b"XKB1");
         assert_eq!(block.len(), 44);
         assert_eq!(

@@ -5,9 +5,11 @@
 //! - [`Toolchain`] and [`FirmwareBuild`]: cargo builds for the target with the firmware
 //!   toolchain, the libstd given as a [`xous_sysroot::Sysroot`], and a separate target
 //!   directory; [`build_kernel`] builds the test kernel the same way.
-//! - [`Runner`]: boots the kernel and one firmware ELF under QEMU (default) or Renode,
-//!   passes arguments and environment, enforces a timeout and returns a [`RunOutput`]
-//!   (stdout, stderr, kernel messages, exit, instructions retired).
+//! - [`Runner`]: boots the kernel and one firmware ELF under QEMU (default) or Renode
+//!   ([`Backend`], chosen in code or with [`Backend::from_env`]), passes arguments and
+//!   environment, enforces a timeout and returns a [`RunOutput`] (stdout, stderr, kernel
+//!   messages, [`Exit`], instructions retired). What the host and the test kernel say to
+//!   each other is the `xous-test-protocol` crate.
 //! - The `xous-run` binary wraps [`Runner`] as a cargo runner.
 //!
 //! ```no_run
@@ -22,8 +24,10 @@
 //! # Ok::<(), test_harness::HarnessError>(())
 //! ```
 
+mod backend;
 mod cargo_build;
 pub mod console;
+mod drive;
 mod elf;
 mod error;
 pub mod layout;
@@ -33,10 +37,11 @@ pub mod qemu;
 pub mod renode;
 mod run;
 
+pub use backend::{Backend, BACKEND_VAR, EMULATOR_VAR};
 pub use cargo_build::{build_kernel, kernel_source, Artifact, FirmwareBuild, Toolchain, TARGET};
 pub use error::HarnessError;
 pub use local::{local_sysroot, private_sysroot};
-pub use run::{Backend, Exit, RunOutput, Runner, FAULT_STATUS, TIMEOUT_STATUS};
+pub use run::{Exit, RunOutput, Runner, EMULATOR_ERROR_STATUS, FAULT_STATUS, TIMEOUT_STATUS};
 
 use std::ffi::OsStr;
 

@@ -1,16 +1,21 @@
 //! The QEMU backend: `qemu-system-riscv32 -machine virt` with exact instruction counting.
+//! The console is QEMU's stdout; the kernel ends the run through QEMU's exit device.
 
-use crate::run::{Images, Launched, Runner};
+use crate::backend::{Emulator, Launch, Started};
 use crate::HarnessError;
 use std::ffi::OsString;
-use std::path::Path;
 use std::process::{Command, Stdio};
+use std::time::Duration;
+use xous_test_protocol::boot::FLAG_EXIT_DEVICE;
 
 /// The QEMU program looked up on PATH unless the runner names another.
 pub const QEMU: &str = "qemu-system-riscv32";
 
+/// The QEMU backend.
+pub(crate) struct Qemu;
+
 /// The full argument list for one run.
-pub(crate) fn arguments(kernel: &Path, images: &Images, ram_mib: u64) -> Vec<OsString> {
+pub(crate) fn arguments(launch: &Launch) -> Vec<OsString> {
     let mut args: Vec<OsString> = [
         "-machine",
         "virt",
@@ -32,13 +37,13 @@ pub(crate) fn arguments(kernel: &Path, images: &Images, ram_mib: u64) -> Vec<OsS
     .map(OsString::from)
     .collect();
     args.push("-m".into());
-    args.push(format!("{ram_mib}M").into());
+    args.push(format!("{}M", launch.ram_mib).into());
     args.push("-kernel".into());
-    args.push(kernel.into());
+    args.push(launch.kernel.into());
     for (file, addr) in [
-        (&images.boot, crate::layout::BOOT_BLOCK),
-        (&images.params, images.layout.params_addr),
-        (&images.firmware, images.layout.firmware_addr),
+        (&launch.boot, crate::layout::BOOT_BLOCK),
+        (&launch.params, launch.layout.params_addr),
+        (&launch.firmware, launch.layout.firmware_addr),
     ] {
         let mut spec = OsString::from("loader,file=");
         spec.push(file);
@@ -49,29 +54,47 @@ pub(crate) fn arguments(kernel: &Path, images: &Images, ram_mib: u64) -> Vec<OsS
     args
 }
 
-/// Starts QEMU with the console on its stdout.
-pub(crate) fn launch(runner: &Runner, images: &Images) -> Result<Launched, HarnessError> {
-    if images.firmware.to_string_lossy().contains(',') {
-        return Err(HarnessError::Parameters(format!(
-            "QEMU cannot load a file whose path contains a comma: {}",
-            images.firmware.display()
-        )));
+impl Emulator for Qemu {
+    fn name(&self) -> &'static str {
+        "qemu"
     }
-    let program = runner.program.clone().unwrap_or_else(|| QEMU.into());
-    let args = arguments(&runner.kernel, images, runner.ram_mib);
-    let command = crate::command_line(&program, &args);
-    let mut child = Command::new(&program)
-        .args(&args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| HarnessError::emulator_spawn(&program, "qemu", e))?;
-    let console = Box::new(child.stdout.take().expect("piped stdout"));
-    Ok(Launched {
-        child,
-        console,
-        command,
-        stop: None,
-    })
+
+    fn default_program(&self) -> &'static str {
+        QEMU
+    }
+
+    fn platform_flags(&self) -> u32 {
+        FLAG_EXIT_DEVICE
+    }
+
+    fn startup_allowance(&self) -> Option<Duration> {
+        None
+    }
+
+    /// Starts QEMU with the console on its stdout.
+    fn start(&self, launch: &Launch) -> Result<Started, HarnessError> {
+        if launch.firmware.to_string_lossy().contains(',') {
+            return Err(HarnessError::Parameters(format!(
+                "QEMU cannot load a file whose path contains a comma: {}",
+                launch.firmware.display()
+            )));
+        }
+        let args = arguments(launch);
+        let command = crate::command_line(launch.program, &args);
+        let mut child = Command::new(launch.program)
+            .args(&args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| HarnessError::emulator_spawn(launch.program, self.name(), e))?;
+        let console = Box::new(child.stdout.take().expect("piped stdout"));
+        Ok(Started {
+            child,
+            console,
+            command,
+            stop: None,
+            stdin: None,
+        })
+    }
 }

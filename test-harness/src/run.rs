@@ -1,37 +1,14 @@
 //! Running one firmware image: the [`Runner`] builder and the [`RunOutput`] it returns.
 
-use crate::console::{Console, Demux};
+use crate::backend::{Backend, Launch};
+use crate::console::Console;
+use crate::drive::{drive, Ending};
 use crate::layout::{KernelSettings, Layout};
-use crate::{elf, params, qemu, renode, HarnessError};
-use std::io::Read;
+use crate::{elf, params, HarnessError};
+use std::fmt;
 use std::path::{Path, PathBuf};
-use std::process::Child;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
-
-/// Which emulator runs the firmware.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Backend {
-    /// `qemu-system-riscv32 -machine virt` with exact instruction counting.
-    #[default]
-    Qemu,
-    /// Renode with its stock `riscv_virt.repl` platform.
-    Renode,
-}
-
-impl std::str::FromStr for Backend {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "qemu" => Ok(Backend::Qemu),
-            "renode" => Ok(Backend::Renode),
-            _ => Err(format!(
-                "unknown backend `{s}`: expected `qemu` or `renode`"
-            )),
-        }
-    }
-}
+use xous_test_protocol::exit::{self as protocol, ExitKind, ExitRecord};
 
 /// How a run ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,9 +27,25 @@ pub enum Exit {
 }
 
 /// Exit status used for runs that faulted or failed in the kernel.
-pub const FAULT_STATUS: i32 = 125;
+pub const FAULT_STATUS: i32 = protocol::FAULT_STATUS as i32;
 /// Exit status used for runs killed at the timeout (as `timeout(1)` does).
-pub const TIMEOUT_STATUS: i32 = 124;
+pub const TIMEOUT_STATUS: i32 = protocol::TIMEOUT_STATUS as i32;
+/// Exit status `xous-run` gives a run the emulator refused before the firmware ran
+/// ([`HarnessError::EmulatorError`], e.g. a Renode script error).
+pub const EMULATOR_ERROR_STATUS: i32 = protocol::EMULATOR_ERROR_STATUS as i32;
+
+impl fmt::Display for Exit {
+    /// How the run ended, as a phrase for messages.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Exit::Exited(c) => write!(f, "the firmware exited with code {c}"),
+            Exit::Fault => f.write_str("the firmware faulted (see the kernel messages)"),
+            Exit::KernelFailure => f.write_str("the test kernel failed (see the kernel messages)"),
+            Exit::Timeout(t) => write!(f, "killed after the {:.1} s timeout", t.as_secs_f64()),
+            Exit::NoExitRecord => f.write_str("the emulator stopped without an exit record"),
+        }
+    }
+}
 
 /// Everything one run produced.
 #[derive(Debug, Clone)]
@@ -102,14 +95,7 @@ impl RunOutput {
     /// A readable account of the run for failure messages: how it ended, the kernel's
     /// messages and the firmware's output.
     pub fn report(&self) -> String {
-        let ended = match &self.exit {
-            Exit::Exited(c) => format!("the firmware exited with code {c}"),
-            Exit::Fault => "the firmware faulted (see the kernel messages)".to_string(),
-            Exit::KernelFailure => "the test kernel failed".to_string(),
-            Exit::Timeout(t) => format!("killed after the {:.1} s timeout", t.as_secs_f64()),
-            Exit::NoExitRecord => "the emulator stopped without an exit record".to_string(),
-        };
-        let mut out = format!("{ended}\ncommand: {}\n", self.command);
+        let mut out = format!("{}\ncommand: {}\n", self.exit, self.command);
         for (name, text) in [
             ("kernel", self.kernel_log()),
             ("stdout", self.stdout()),
@@ -150,15 +136,15 @@ fn tail(text: &str, lines: usize) -> String {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Runner {
-    pub(crate) kernel: PathBuf,
-    pub(crate) backend: Backend,
+    kernel: PathBuf,
+    backend: Backend,
     timeout: Duration,
     args: Vec<String>,
     env: Vec<(String, String)>,
-    pub(crate) settings: KernelSettings,
-    pub(crate) ram_mib: u64,
+    settings: KernelSettings,
+    ram_mib: u64,
     echo: bool,
-    pub(crate) program: Option<PathBuf>,
+    program: Option<PathBuf>,
 }
 
 impl Runner {
@@ -190,7 +176,26 @@ impl Runner {
         self
     }
 
-    /// Wall-time limit; the run is killed and reported as [`Exit::Timeout`] after it.
+    /// The backend and emulator program `XOUS_RUN_BACKEND` and `XOUS_RUN_EMULATOR` name
+    /// (see [`Backend::from_env`]); unset variables leave the runner's choice as it is.
+    pub fn backend_from_env(&mut self) -> Result<&mut Self, HarnessError> {
+        let (backend, program) = Backend::from_env()?;
+        if std::env::var_os(crate::backend::BACKEND_VAR).is_some_and(|v| !v.is_empty()) {
+            self.backend = backend;
+        }
+        if let Some(p) = program {
+            self.program = Some(p);
+        }
+        Ok(self)
+    }
+
+    /// The backend this runner uses.
+    pub fn selected_backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Wall-time limit of the firmware's run, counted from when the machine starts (under
+    /// Renode, after its start-up); the run is killed and reported as [`Exit::Timeout`] after it.
     pub fn timeout(&mut self, timeout: Duration) -> &mut Self {
         self.timeout = timeout;
         self
@@ -266,154 +271,71 @@ impl Runner {
         let params = params::encode(&argv, &self.env)?;
         let layout = Layout::new(self.ram_mib << 20, params.len(), image.len() as u64)?;
         let dir = tempfile::Builder::new()
-            .prefix("xous-run-")
+            .prefix(RUN_DIR_PREFIX)
             .tempdir()
             .map_err(|e| {
                 HarnessError::io("create a scratch directory", &std::env::temp_dir(), e)
             })?;
-        let images = Images {
-            boot: write(dir.path(), "boot.bin", &layout.boot_block(&self.settings))?,
+        let emulator = self.backend.emulator();
+        let flags = emulator.platform_flags();
+        let program = self
+            .program
+            .clone()
+            .unwrap_or_else(|| emulator.default_program().into());
+        let launch = Launch {
+            program: &program,
+            kernel: &self.kernel,
+            boot: write(
+                dir.path(),
+                "boot.bin",
+                &layout.boot_block(&self.settings, flags),
+            )?,
             params: write(dir.path(), "params.bin", &params)?,
             firmware: firmware.to_path_buf(),
             layout,
+            ram_mib: self.ram_mib,
+            dir: dir.path(),
         };
         let started = Instant::now();
-        let launched = match self.backend {
-            Backend::Qemu => qemu::launch(self, &images)?,
-            Backend::Renode => renode::launch(self, &images, dir.path())?,
-        };
-        let (console, exit, emulator) =
-            self.drive(launched.child, launched.console, launched.stop)?;
+        let running = emulator.start(&launch)?;
+        let command = running.command.clone();
+        let driven = drive(emulator, running, self.timeout, self.echo);
         let wall_time = started.elapsed();
-        let record = parse_exit_record(&console.exit);
-        let (exit, instret) = match (exit, record) {
-            (Some(timeout), _) => (timeout, None),
-            (None, Some(r)) => r,
-            (None, None) if console.kernel.is_empty() && console.stdout.is_empty() => {
-                return Err(HarnessError::EmulatorFailed {
-                    command: launched.command,
-                    output: emulator,
+        let console = driven.console;
+        let (exit, instret) = match (driven.ending, parse_exit_record(&console.exit)) {
+            (Ending::EmulatorError(message), _) => {
+                // Keep the script and its files: they reproduce the run by hand.
+                let kept = dir.keep();
+                return Err(HarnessError::EmulatorError {
+                    backend: emulator.name(),
+                    command,
+                    message,
+                    dir: kept,
                 });
             }
-            (None, None) => (Exit::NoExitRecord, None),
+            (Ending::TimedOut, _) => (Exit::Timeout(self.timeout), None),
+            (_, Some(r)) => r,
+            (_, None) if console.kernel.is_empty() && console.stdout.is_empty() => {
+                return Err(HarnessError::EmulatorFailed {
+                    command,
+                    output: driven.emulator_output,
+                });
+            }
+            (_, None) => (Exit::NoExitRecord, None),
         };
         Ok(RunOutput {
             console,
             exit,
             instret,
             wall_time,
-            command: launched.command,
+            command,
         })
     }
-
-    /// Reads the console until the exit record, the end of the emulator or the timeout.
-    /// Returns the console, `Some(Exit::Timeout)` when killed, and the emulator's exit
-    /// status and stderr.
-    fn drive(
-        &self,
-        mut child: Child,
-        mut reader: Box<dyn Read + Send>,
-        stop: Option<Arc<AtomicBool>>,
-    ) -> Result<(Console, Option<Exit>, String), HarnessError> {
-        let (tx, rx) = mpsc::channel::<Vec<u8>>();
-        let pump = std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            loop {
-                match reader.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => {
-                        if tx.send(buf[..n].to_vec()).is_err() {
-                            break;
-                        }
-                    }
-                }
-            }
-        });
-        let stderr = child.stderr.take();
-        let stderr_pump = std::thread::spawn(move || {
-            let mut text = String::new();
-            if let Some(mut e) = stderr {
-                let _ = e.read_to_string(&mut text);
-            }
-            text
-        });
-        let mut demux = Demux::new(self.echo);
-        let deadline = Instant::now() + self.timeout;
-        let mut timed_out = None;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                timed_out = Some(Exit::Timeout(self.timeout));
-                break;
-            }
-            match rx.recv_timeout(left.min(Duration::from_millis(200))) {
-                Ok(chunk) => {
-                    demux.feed(&chunk);
-                    if demux.exited() {
-                        break;
-                    }
-                }
-                Err(mpsc::RecvTimeoutError::Timeout) => {
-                    if matches!(child.try_wait(), Ok(Some(_))) && rx.try_recv().is_err() {
-                        // Give the pump a moment to deliver what is left.
-                        if let Ok(chunk) = rx.recv_timeout(Duration::from_millis(100)) {
-                            demux.feed(&chunk);
-                            continue;
-                        }
-                        break;
-                    }
-                }
-                Err(mpsc::RecvTimeoutError::Disconnected) => break,
-            }
-        }
-        // QEMU leaves by itself through the exit device; Renode (or a hung run) is killed.
-        let status = match child.try_wait() {
-            Ok(Some(s)) => Some(s),
-            _ => {
-                if timed_out.is_none() && demux.exited() {
-                    // Let QEMU leave on its own first.
-                    std::thread::sleep(Duration::from_millis(20));
-                }
-                match child.try_wait() {
-                    Ok(Some(s)) => Some(s),
-                    _ => {
-                        let _ = child.kill();
-                        let _ = child.wait();
-                        None
-                    }
-                }
-            }
-        };
-        drop(rx);
-        if let Some(stop) = stop {
-            stop.store(true, Ordering::Relaxed);
-        }
-        let _ = pump.join();
-        let stderr = stderr_pump.join().unwrap_or_default();
-        let emulator = match status {
-            Some(s) => format!("{s}\n{stderr}"),
-            None => stderr,
-        };
-        Ok((demux.finish(), timed_out, emulator))
-    }
 }
 
-/// Files handed to the emulator.
-pub(crate) struct Images {
-    pub boot: PathBuf,
-    pub params: PathBuf,
-    pub firmware: PathBuf,
-    pub layout: Layout,
-}
-
-/// A started emulator: its process, the console byte stream and the command line.
-pub(crate) struct Launched {
-    pub child: Child,
-    pub console: Box<dyn Read + Send>,
-    pub command: String,
-    /// Set to end a console reader that would otherwise wait for more bytes forever.
-    pub stop: Option<Arc<AtomicBool>>,
-}
+/// Prefix of a run's scratch directory under `$TMPDIR`. Never `renode-`: Renode deletes
+/// such directories at start-up.
+const RUN_DIR_PREFIX: &str = "xous-run-";
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, HarnessError> {
     let path = dir.join(name);
@@ -421,22 +343,16 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, HarnessError> 
     Ok(path)
 }
 
-/// Parses `kind=exit code=3 instret=123`.
+/// The exit and instruction count of the last exit record line.
 fn parse_exit_record(record: &[u8]) -> Option<(Exit, Option<u64>)> {
     let text = std::str::from_utf8(record).ok()?;
-    let line = text.lines().last()?;
-    let field = |key: &str| {
-        line.split_whitespace()
-            .find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
+    let r = ExitRecord::parse(text.lines().last()?)?;
+    let exit = match r.kind {
+        ExitKind::Exit => Exit::Exited(r.code),
+        ExitKind::Fault => Exit::Fault,
+        ExitKind::Kernel => Exit::KernelFailure,
     };
-    let code: u32 = field("code")?.parse().ok()?;
-    let instret = field("instret").and_then(|v| v.parse().ok());
-    let exit = match field("kind")? {
-        "exit" => Exit::Exited(code),
-        "fault" => Exit::Fault,
-        _ => Exit::KernelFailure,
-    };
-    Some((exit, instret))
+    Some((exit, r.instret))
 }
 
 #[cfg(test)]

@@ -253,41 +253,150 @@ fn missing_emulators_get_an_install_hint() {
     assert!(err.contains("https://renode.io"), "{err}");
 }
 
-/// Renode is not installable here. This runs the Renode backend end to end with a
-/// stand-in `renode` that reads the generated `.resc` and boots exactly what it names
-/// (the kernel ELF, each binary at its address, the UART into the file backend) under
-/// QEMU. It checks the script and the backend's plumbing (file console, exit record,
-/// stopping the emulator), not Renode itself.
-#[test]
-fn renode_backend_script_boots_under_a_qemu_stand_in() {
-    let dir = tempfile::tempdir().unwrap();
-    let fake = dir.path().join("renode");
-    std::fs::write(
-        &fake,
-        r#"#!/bin/sh
+/// A stand-in for `renode` (Renode cannot be installed here). It reads the generated
+/// `.resc` and boots exactly what it names (the kernel ELF, each binary at its address,
+/// the UART into the file backend) under QEMU, and plays what a real Renode 1.13.3 did
+/// in the runs the issue reports:
+/// - `--version` prints `Renode, version <version>.1 (stand-in)`;
+/// - a second platform description overriding the CPU's constructor is refused with
+///   `Error E35` and it waits at its prompt (as does `refuse`, for any script);
+/// - it quits at the end of its standard input, stopping the machine;
+/// - it prints `Machine started.` after `delay` seconds of start-up.
+///
+/// It also refuses to boot (exit 3) unless the platform description is one `using` the
+/// stock `riscv_virt.repl` with the `cpuType` the harness picks for that version, the
+/// boot block does not promise QEMU's exit device, and `TMPDIR` is a directory inside the
+/// run's own (whose name does not start with `renode-`). It checks the harness's side of
+/// these, not Renode itself.
+fn fake_renode(dir: &Path, version: &str, delay: u32, refuse: bool) -> PathBuf {
+    let fake = dir.join(format!("renode-{version}"));
+    let cpu = if version.starts_with("1.13.") {
+        "rv32imacsu"
+    } else {
+        "rv32imacsu_zicsr_zifencei"
+    };
+    let body = r#"#!/bin/sh
+if [ "$1" = "--version" ]; then echo "Renode, version @VERSION@.1 (stand-in)"; exit 0; fi
 script="$(eval echo \${$#})"
+rundir="$(cd "$(dirname "$script")" && pwd)"
+prompt_error() {
+  echo "There was an error executing command '$1'"
+  echo "$2"
+  exec cat >/dev/null
+}
+stand_in_refuses() { echo "stand-in: $1" >&2; exit 3; }
+case "$(basename "$rundir")" in renode-*) stand_in_refuses "run directory named renode-*";; esac
+case "$TMPDIR" in "$rundir"/*) [ -d "$TMPDIR" ] || stand_in_refuses "TMPDIR $TMPDIR missing";;
+  *) stand_in_refuses "TMPDIR ($TMPDIR) is not inside the run's directory $rundir";; esac
+loads=$(grep -c '^machine LoadPlatformDescription' "$script")
+if [ "$loads" -gt 1 ] && grep -q '^machine LoadPlatformDescriptionFromString.*cpuType' "$script"; then
+  prompt_error "$(grep '^machine LoadPlatformDescriptionFromString' "$script" | head -1)" \
+    "Error E35: Constructor attribute within entry for variable that is not created."
+fi
+if [ "@REFUSE@" = yes ]; then
+  prompt_error "sysbus LoadELF" "Error E99: stand-in refuses this script on purpose."
+fi
+repl="$(sed -n 's/^machine LoadPlatformDescription @//p' "$script")"
+[ "$(grep -v '^//' "$repl" | head -1)" = 'using "platforms/cpus/riscv_virt.repl"' ] \
+  || stand_in_refuses "the platform does not start with using riscv_virt.repl"
+grep -qx '    cpuType: "@CPU@"' "$repl" || stand_in_refuses "no cpuType @CPU@ in $repl"
 set -- -machine virt -bios none -display none -monitor none -m 256M \
        -icount shift=0,align=off,sleep=off
 while read -r a b c d; do
   case "$a $b" in
     "sysbus LoadELF") set -- "$@" -kernel "${c#@}" ;;
-    "sysbus LoadBinary") set -- "$@" -device "loader,file=${c#@},addr=$d,force-raw=on" ;;
+    "sysbus LoadBinary")
+      set -- "$@" -device "loader,file=${c#@},addr=$d,force-raw=on"
+      if [ "$d" = 0x80200000 ] && [ $(( $(od -An -t u4 -j 32 -N 4 "${c#@}") & 1 )) = 1 ]; then
+        stand_in_refuses "the boot block promises QEMU's exit device"
+      fi ;;
     "sysbus.uart0 CreateFileBackend") set -- "$@" -serial "file:${c#@}" ;;
   esac
 done < "$script"
-exec qemu-system-riscv32 "$@"
-"#,
-    )
-    .unwrap();
+sleep @DELAY@
+echo "12:00:00.0000 [INFO] xous-run: Machine started."
+exec 3<&0
+( cat <&3 >/dev/null; echo "stand-in: end of input, quitting"; kill $$ ) &
+exec qemu-system-riscv32 "$@" 3<&-
+"#;
+    let text = body
+        .replace("@VERSION@", version)
+        .replace("@CPU@", cpu)
+        .replace("@DELAY@", &delay.to_string())
+        .replace("@REFUSE@", if refuse { "yes" } else { "no" });
+    std::fs::write(&fake, text).unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let out = runner()
+    fake
+}
+
+/// The Renode backend end to end on the stand-in, as Renode 1.13.3 (with a start-up
+/// longer than the run's timeout, which must not count) and as 1.16.1.
+#[test]
+fn renode_backend_script_boots_under_a_qemu_stand_in() {
+    let dir = tempfile::tempdir().unwrap();
+    for (version, delay) in [("1.13.3", 4), ("1.16.1", 0)] {
+        let fake = fake_renode(dir.path(), version, delay, false);
+        let out = runner()
+            .backend(test_harness::Backend::Renode)
+            .program(&fake)
+            .timeout(Duration::from_secs(3))
+            .arg("3")
+            .run(firmware("hello"))
+            .unwrap();
+        assert_eq!(out.exit, Exit::Exited(3), "{version}: {}", out.report());
+        assert_eq!(out.stdout(), "hello from the xous test kernel\n");
+        assert_eq!(out.stderr(), "this line goes to stderr\n");
+        assert!(out.kernel_log().is_empty(), "{}", out.report());
+        assert!(out.wall_time >= Duration::from_secs(delay.into()));
+    }
+}
+
+/// An error at Renode's prompt fails the run at once, with the message and its own exit
+/// status, instead of waiting for the timeout.
+#[test]
+fn renode_errors_fail_the_run_at_once_with_the_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = fake_renode(dir.path(), "1.13.3", 0, true);
+    let started = std::time::Instant::now();
+    let err = runner()
         .backend(test_harness::Backend::Renode)
         .program(&fake)
-        .arg("3")
+        .timeout(Duration::from_secs(120))
         .run(firmware("hello"))
+        .unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(20));
+    let test_harness::HarnessError::EmulatorError { message, dir, .. } = &err else {
+        panic!("{err}")
+    };
+    assert!(
+        message.contains("There was an error executing command 'sysbus LoadELF'"),
+        "{message}"
+    );
+    assert!(message.contains("Error E99: stand-in refuses"), "{message}");
+    // The script is kept to reproduce the run by hand.
+    assert!(dir.join("run.resc").is_file(), "{err}");
+    std::fs::remove_dir_all(dir).unwrap();
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_xous-run"))
+        .env("XOUS_RUN_BACKEND", "renode")
+        .env("XOUS_RUN_EMULATOR", &fake)
+        .arg("--kernel")
+        .arg(&setup().kernel)
+        .arg(firmware("hello"))
+        .output()
         .unwrap();
-    assert_eq!(out.exit, Exit::Exited(3), "{}", out.report());
-    assert_eq!(out.stdout(), "hello from the xous test kernel\n");
-    assert_eq!(out.stderr(), "this line goes to stderr\n");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(test_harness::EMULATOR_ERROR_STATUS),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Error E99"), "{stderr}");
+    let kept = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("the run's files are kept in "))
+        .and_then(|l| l.strip_suffix(" to reproduce it by hand"))
+        .unwrap();
+    std::fs::remove_dir_all(kept).unwrap();
 }

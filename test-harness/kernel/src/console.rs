@@ -1,11 +1,12 @@
-//! The multiplexed console on the NS16550 UART.
-//!
-//! One serial line carries several streams. `0x01` followed by a channel byte switches
-//! the current stream; a literal `0x01` in the data is sent as `0x01 0x01`. Channels:
-//! `1` firmware stdout, `2` firmware stderr, `k` kernel messages, `x` the exit record
-//! (one line of `key=value` pairs). The host's demultiplexer is `test_harness::console`.
+//! The multiplexed console on the NS16550 UART: one serial line carries several
+//! streams, encoded as [`xous_test_protocol::console`] says (the host's demultiplexer is
+//! `test_harness::console`).
 
+use crate::global::Global;
 use core::fmt;
+use xous_test_protocol::console::SWITCH;
+
+pub use xous_test_protocol::console::Channel;
 
 const UART_BASE: usize = 0x1000_0000;
 const THR: usize = 0;
@@ -15,19 +16,8 @@ const LCR: usize = 3;
 const LSR: usize = 5;
 const LSR_THR_EMPTY: u8 = 1 << 5;
 
-/// Marker byte that starts a channel switch.
-const SWITCH: u8 = 0x01;
-
-/// A stream on the console.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Channel {
-    Stdout = b'1' as isize,
-    Stderr = b'2' as isize,
-    Kernel = b'k' as isize,
-    Exit = b'x' as isize,
-}
-
-static mut CURRENT: u8 = 0;
+/// The channel last switched to (none yet: the first write always switches).
+static CURRENT: Global<Option<Channel>> = Global::new(None);
 
 fn reg(offset: usize) -> *mut u8 {
     (UART_BASE + offset) as *mut u8
@@ -51,12 +41,11 @@ fn put_raw(byte: u8) {
 
 /// Writes `bytes` on `channel`.
 pub fn write(channel: Channel, bytes: &[u8]) {
-    unsafe {
-        if CURRENT != channel as u8 {
-            CURRENT = channel as u8;
-            put_raw(SWITCH);
-            put_raw(channel as u8);
-        }
+    let current = CURRENT.get();
+    if *current != Some(channel) {
+        *current = Some(channel);
+        put_raw(SWITCH);
+        put_raw(channel.byte());
     }
     for &b in bytes {
         if b == SWITCH {

@@ -37,8 +37,8 @@ const EM_RISCV: usize = 0xf3;
 /// Maps every `PT_LOAD` segment and finds `.eh_frame`.
 pub fn load(boot: &BootBlock) -> Result<Image, &'static str> {
     let f = Bytes {
-        base: boot.firmware_addr,
-        len: boot.firmware_len,
+        base: boot.firmware_addr as usize,
+        len: boot.firmware_len as usize,
     };
     let ident = f.get(0, 16)?;
     let ident = unsafe { core::slice::from_raw_parts(ident as *const u8, 16) };

@@ -5,13 +5,28 @@
 //! `_start(eh_frame, params)` and answers the syscalls and service messages that
 //! libstd sends. Everything it prints goes through the multiplexed console in
 //! [`console`], which the host splits back into stdout, stderr and kernel messages.
+//! What host and kernel share (memory map, boot block, console channels, exit record,
+//! statuses) is the `xous-test-protocol` crate.
+//!
+//! Reading order:
+//! 1. this file: the entry, the trap vector (assembly) and [`kmain`], the boot sequence;
+//! 2. [`global`]: the one rule (single hart, interrupts off) behind all mutable state;
+//! 3. [`boot`], [`memory`], [`elf`]: the boot block, physical pages and the page table,
+//!    loading the firmware;
+//! 4. [`trap`]: machine setup and the trap handler, which sends ecalls to
+//! 5. [`syscall`] (numbers and codes by name in [`abi`]) and [`services`] (name server,
+//!    log, ticktimer, systime);
+//! 6. [`sched`] and [`timer`]: threads, blocking and wake-ups, time slices and deadlines;
+//! 7. [`console`] and [`exit`]: output, and how a run ends.
 #![no_std]
 #![no_main]
 
+mod abi;
 mod boot;
 mod console;
 mod elf;
 mod exit;
+mod global;
 mod memory;
 mod sched;
 mod services;
@@ -23,7 +38,7 @@ use core::arch::global_asm;
 
 // Entry: set up the kernel stack, clear .bss, call `kmain`.
 // Trap vector: swap sp with mscratch (which points at the running thread's context),
-// save every register and the pc there, call `trap_handler` on the kernel stack, then
+// save every register and the pc there (the offsets of `sched::Context`, checked there), call `trap_handler` on the kernel stack, then
 // restore the context it returns (possibly another thread's) and `mret`.
 global_asm!(
     r#"
@@ -135,10 +150,11 @@ extern "C" {
 #[no_mangle]
 extern "C" fn kmain() -> ! {
     console::init();
-    let boot = match boot::BootBlock::read() {
+    let boot = match boot::read() {
         Ok(b) => b,
         Err(msg) => exit::kernel_failure(format_args!("bad boot block: {msg}")),
     };
+    exit::init(&boot);
     memory::init(&boot);
     let image = match elf::load(&boot) {
         Ok(image) => image,
@@ -146,7 +162,7 @@ extern "C" fn kmain() -> ! {
     };
     let params = memory::map_params(&boot);
     timer::init(&boot);
-    let ctx = sched::start_main_thread(&image, params, boot.main_stack_size());
+    let ctx = sched::start_main_thread(&image, params, boot.main_stack as usize);
     trap::init_machine(trap_entry as *const () as usize);
     timer::arm_next();
     unsafe { resume_context(ctx) }

@@ -7,8 +7,9 @@
 //! - `MapMemory` regions from [`MMAP_BASE`];
 //! - the parameter block at [`PARAMS_VA`] and the main stack just below [`STACK_TOP`].
 
-use crate::boot::BootBlock;
-use crate::syscall::XousError;
+use crate::abi::XousError;
+use crate::boot::{self, BootBlock};
+use crate::global::Global;
 
 pub const PAGE: usize = 4096;
 pub const HEAP_BASE: usize = 0x2000_0000;
@@ -44,7 +45,7 @@ struct Memory {
     mmap_next: usize,
 }
 
-static mut MEM: Memory = Memory {
+static MEM: Global<Memory> = Global::new(Memory {
     next_free: 0,
     end: 0,
     free_list: 0,
@@ -53,18 +54,17 @@ static mut MEM: Memory = Memory {
     heap_top: HEAP_BASE,
     heap_max: HEAP_LIMIT - HEAP_BASE,
     mmap_next: MMAP_BASE,
-};
+});
 
-#[allow(static_mut_refs)]
 fn mem() -> &'static mut Memory {
-    unsafe { &mut MEM }
+    MEM.get()
 }
 
 /// Takes the RAM above the firmware image as the free page pool and makes the root table.
 pub fn init(boot: &BootBlock) {
     let m = mem();
-    m.next_free = boot.free_start();
-    m.end = boot.ram_end & !(PAGE - 1);
+    m.next_free = boot::free_start(boot);
+    m.end = boot.ram_end as usize & !(PAGE - 1);
     m.free_pages = (m.end - m.next_free) / PAGE;
     m.root = match alloc_page() {
         Some(p) => p,
@@ -313,22 +313,19 @@ pub fn write_user(va: usize, data: &[u8]) -> Result<(), XousError> {
 
 /// Copies the parameter block into the process (read-only); returns its address or 0.
 pub fn map_params(boot: &BootBlock) -> usize {
-    if boot.params_len == 0 {
+    let (params_addr, params_len) = (boot.params_addr as usize, boot.params_len as usize);
+    if params_len == 0 {
         return 0;
     }
-    let len = (boot.params_len + PAGE - 1) & !(PAGE - 1);
+    let len = (params_len + PAGE - 1) & !(PAGE - 1);
     for off in (0..len).step_by(PAGE) {
         let page = match map_fresh_page(PARAMS_VA + off, PTE_R) {
             Ok(p) => p,
             Err(_) => crate::exit::kernel_failure(format_args!("no RAM for the parameters")),
         };
-        let n = PAGE.min(boot.params_len.saturating_sub(off));
+        let n = PAGE.min(params_len.saturating_sub(off));
         unsafe {
-            core::ptr::copy_nonoverlapping(
-                (boot.params_addr + off) as *const u8,
-                page as *mut u8,
-                n,
-            )
+            core::ptr::copy_nonoverlapping((params_addr + off) as *const u8, page as *mut u8, n)
         };
     }
     flush_tlb();

@@ -1,10 +1,12 @@
 //! Threads of the process: contexts, states and the round-robin scheduler.
 
+use crate::abi::result::SCALAR1;
+use crate::abi::XousError;
 use crate::console::kprintln;
 use crate::elf::Image;
+use crate::global::Global;
 use crate::memory::{self, PTE_R, PTE_W, STACK_TOP};
-use crate::syscall::{self, XousError};
-use crate::{exit, timer};
+use crate::{exit, syscall, timer};
 
 /// Address a thread returns to when its entry function ends (as on real Xous): fetching
 /// from it faults, and the kernel treats that fault as the thread's exit.
@@ -12,12 +14,22 @@ pub const THREAD_EXIT_PC: usize = 0xff80_3000;
 const MAX_THREADS: usize = 128;
 
 /// Saved registers of a thread: `regs[n]` is `xn`; `pc` is where it resumes.
+///
+/// `trap_entry` and `resume_context` (main.rs) save and restore it by offset: `xn` at
+/// `4 * n`, the pc at 128. The assertions below keep the struct and the assembly in step.
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct Context {
     pub regs: [usize; 32],
     pub pc: usize,
 }
+
+const _: () = {
+    assert!(core::mem::size_of::<usize>() == 4);
+    assert!(core::mem::offset_of!(Context, regs) == 0);
+    assert!(core::mem::offset_of!(Context, pc) == 128);
+    assert!(core::mem::size_of::<Context>() == 132);
+};
 
 pub const A0: usize = 10;
 const RA: usize = 1;
@@ -63,17 +75,18 @@ const EMPTY: Thread = Thread {
     since: 0,
 };
 
-static mut THREADS: [Thread; MAX_THREADS] = [EMPTY; MAX_THREADS];
-static mut CURRENT: usize = 0;
-static mut BLOCK_SEQ: u64 = 0;
+static THREADS: Global<[Thread; MAX_THREADS]> = Global::new([EMPTY; MAX_THREADS]);
+/// Slot index of the running thread.
+static CURRENT: Global<usize> = Global::new(0);
+/// Counts blocks and exits, to order wake-ups and slot reuse.
+static BLOCK_SEQ: Global<u64> = Global::new(0);
 
-#[allow(static_mut_refs)]
 fn threads() -> &'static mut [Thread; MAX_THREADS] {
-    unsafe { &mut THREADS }
+    THREADS.get()
 }
 
 fn current_index() -> usize {
-    unsafe { CURRENT }
+    *CURRENT.get()
 }
 
 /// Thread ids are slot indices plus one (0 is never a thread).
@@ -93,7 +106,7 @@ pub fn start_main_thread(image: &Image, params: usize, stack_size: usize) -> *mu
     t.ctx.regs[RA] = THREAD_EXIT_PC;
     t.ctx.regs[A0] = image.eh_frame;
     t.ctx.regs[A0 + 1] = params;
-    unsafe { CURRENT = 0 };
+    *CURRENT.get() = 0;
     &mut t.ctx
 }
 
@@ -124,10 +137,9 @@ pub fn create(
 }
 
 fn next_seq() -> u64 {
-    unsafe {
-        BLOCK_SEQ += 1;
-        BLOCK_SEQ
-    }
+    let seq = BLOCK_SEQ.get();
+    *seq += 1;
+    *seq
 }
 
 /// Blocks the running thread; its syscall is answered later by [`wake`].
@@ -184,7 +196,7 @@ pub fn join(tid: usize) -> Result<Option<usize>, XousError> {
 pub fn exit_current(value: usize) {
     let i = current_index();
     let tid = i + 1;
-    let joined = wake_waiters(Wait::Join(tid), usize::MAX, &[syscall::SCALAR1, value]);
+    let joined = wake_waiters(Wait::Join(tid), usize::MAX, &[SCALAR1, value]);
     let t = &mut threads()[i];
     t.state = if joined > 0 {
         State::Free
@@ -202,7 +214,7 @@ pub fn expire(now: u64) {
         if let (State::Blocked(wait), Some(d)) = (t.state, t.deadline) {
             if d <= now {
                 let timed_out = usize::from(wait != Wait::Sleep);
-                wake(i, &[syscall::SCALAR1, timed_out]);
+                wake(i, &[SCALAR1, timed_out]);
             }
         }
     }
@@ -229,7 +241,7 @@ fn next_ready(after: usize) -> Option<usize> {
 pub fn schedule() -> *mut Context {
     loop {
         if let Some(i) = next_ready(current_index()) {
-            unsafe { CURRENT = i };
+            *CURRENT.get() = i;
             timer::arm_next();
             return &mut threads()[i].ctx;
         }

@@ -3,9 +3,13 @@
 //! condvar and thread-parking rendezvous) and systime. The network and DNS servers
 //! exist only to refuse every request, so std returns its own errors.
 
+use crate::abi::invoke::{BLOCKING_SCALAR, LEND, LEND_MUT, MOVE, SCALAR};
+use crate::abi::result::{MEMORY_RETURNED, OK, SCALAR1, SCALAR2};
+use crate::abi::{log, name_server, systime, ticktimer, XousError};
 use crate::console::{self, kprintln, Channel};
+use crate::global::Global;
 use crate::sched::{self, Wait};
-use crate::syscall::{Outcome, Reply, XousError, MEMORY_RETURNED, OK, SCALAR1, SCALAR2};
+use crate::syscall::{Outcome, Reply};
 use crate::{exit, memory, timer};
 
 const NAME_SERVER: usize = 1;
@@ -28,12 +32,6 @@ const BY_NAME: [(&[u8], usize); 2] = [
     (b"_Middleware Network Server_", NET),
     (b"_DNS Resolver Middleware_", DNS),
 ];
-
-const LEND_MUT: usize = 1;
-const LEND: usize = 2;
-const MOVE: usize = 3;
-const SCALAR: usize = 4;
-const BLOCKING_SCALAR: usize = 5;
 
 /// `Connect`/`TryConnect`: a1..a4 hold the server address.
 pub fn connect(words: [usize; 4]) -> Result<usize, XousError> {
@@ -60,7 +58,7 @@ pub fn send(m: [usize; 7]) -> Outcome {
         (LOG, LEND | MOVE) => log_memory(opcode, m[3], m[4], m[6], invoke == MOVE),
         (LOG, SCALAR | BLOCKING_SCALAR) => log_scalar(opcode, [m[3], m[4], m[5], m[6]], invoke),
         (TICKTIMER, SCALAR | BLOCKING_SCALAR) => return ticktimer(opcode, m[3], m[4], invoke),
-        (SYSTIME, BLOCKING_SCALAR) if opcode == 3 => {
+        (SYSTIME, BLOCKING_SCALAR) if opcode == systime::GET_UTC_TIME_MS => {
             let t = timer::utc_ms();
             Ok(Reply::new(&[
                 SCALAR2,
@@ -89,10 +87,10 @@ fn unsupported(cid: usize, invoke: usize, opcode: usize) -> ! {
     exit::fault()
 }
 
-/// Lookup by name (opcode 6 blocking, 7 try): the name is in the lent page, its length
+/// Lookup by name (blocking or try): the name is in the lent page, its length
 /// in `valid`; the answer goes back in the first 8 bytes (status, connection).
 fn name_server(opcode: usize, buf: usize, valid: usize) -> Result<Reply, XousError> {
-    if opcode != 6 && opcode != 7 {
+    if opcode != name_server::BLOCKING_CONNECT && opcode != name_server::TRY_CONNECT {
         unsupported(NAME_SERVER, LEND_MUT, opcode);
     }
     let mut name = [0u8; 64];
@@ -121,8 +119,8 @@ fn log_memory(
     moved: bool,
 ) -> Result<Reply, XousError> {
     let channel = match opcode {
-        1 => Channel::Stdout,
-        2 => Channel::Stderr,
+        log::STANDARD_OUTPUT => Channel::Stdout,
+        log::STANDARD_ERROR => Channel::Stderr,
         _ => unsupported(LOG, LEND, opcode),
     };
     let n = if valid == 0 { len } else { valid.min(len) };
@@ -134,17 +132,21 @@ fn log_memory(
     Ok(Reply::new(&[MEMORY_RETURNED, 0, 0]))
 }
 
-/// Panic text arrives as scalars: 1000 begins a panic, 1100 + n carries n bytes packed
+/// Panic text arrives as scalars: a begin, then appends carrying n bytes each, packed
 /// little-endian in the four argument words.
 fn log_scalar(opcode: usize, words: [usize; 4], invoke: usize) -> Result<Reply, XousError> {
+    const APPEND_LAST: usize = log::APPEND_PANIC_MESSAGE + log::APPEND_PANIC_MAX;
     match opcode {
-        1000 => {}
-        1100..=1116 => {
+        log::BEGIN_PANIC => {}
+        log::APPEND_PANIC_MESSAGE..=APPEND_LAST => {
             let mut bytes = [0u8; 16];
             for (chunk, w) in bytes.chunks_exact_mut(4).zip(words) {
                 chunk.copy_from_slice(&(w as u32).to_le_bytes());
             }
-            console::write(Channel::Stderr, &bytes[..opcode - 1100]);
+            console::write(
+                Channel::Stderr,
+                &bytes[..opcode - log::APPEND_PANIC_MESSAGE],
+            );
         }
         _ => unsupported(LOG, invoke, opcode),
     }
@@ -161,20 +163,21 @@ fn scalar_ack(invoke: usize, value: usize) -> Reply {
 
 /// Unlocks that arrived before the matching `LockMutex` (the mutex changes hands
 /// between the waiter's atomic increment and its message).
-static mut CREDITS: [(usize, usize); 64] = [(0, 0); 64];
+static CREDITS: Global<[(usize, usize); 64]> = Global::new([(0, 0); 64]);
 
-#[allow(static_mut_refs)]
 fn credit(cookie: usize) -> Option<&'static mut (usize, usize)> {
-    unsafe { CREDITS.iter_mut().find(|(c, n)| *c == cookie && *n > 0) }
+    CREDITS
+        .get()
+        .iter_mut()
+        .find(|(c, n)| *c == cookie && *n > 0)
 }
 
-#[allow(static_mut_refs)]
 fn add_credit(cookie: usize) {
     if let Some(slot) = credit(cookie) {
         slot.1 += 1;
         return;
     }
-    match unsafe { CREDITS.iter_mut().find(|(_, n)| *n == 0) } {
+    match CREDITS.get().iter_mut().find(|(_, n)| *n == 0) {
         Some(slot) => *slot = (cookie, 1),
         None => exit::kernel_failure(format_args!("too many contended mutexes at once")),
     }
@@ -183,16 +186,16 @@ fn add_credit(cookie: usize) {
 fn ticktimer(opcode: usize, arg1: usize, arg2: usize, invoke: usize) -> Outcome {
     let blocking = invoke == BLOCKING_SCALAR;
     let reply = match opcode {
-        0 => {
+        ticktimer::ELAPSED_MS => {
             let ms = timer::elapsed_ms();
             Reply::new(&[SCALAR2, ms as u32 as usize, (ms >> 32) as usize])
         }
-        1 if blocking && arg1 > 0 => {
+        ticktimer::SLEEP_MS if blocking && arg1 > 0 => {
             sched::block(Wait::Sleep, Some(timer::deadline_in_ms(arg1)));
             return Outcome::Blocked;
         }
-        1 => scalar_ack(invoke, 0),
-        6 => match credit(arg1) {
+        ticktimer::SLEEP_MS => scalar_ack(invoke, 0),
+        ticktimer::LOCK_MUTEX => match credit(arg1) {
             Some(slot) => {
                 slot.1 -= 1;
                 scalar_ack(invoke, 0)
@@ -202,43 +205,42 @@ fn ticktimer(opcode: usize, arg1: usize, arg2: usize, invoke: usize) -> Outcome 
                 return Outcome::Blocked;
             }
         },
-        7 => {
+        ticktimer::UNLOCK_MUTEX => {
             if sched::wake_waiters(Wait::Mutex(arg1), 1, &[SCALAR1, 0]) == 0 {
                 add_credit(arg1);
             }
             scalar_ack(invoke, 0)
         }
-        8 => {
+        ticktimer::WAIT_FOR_CONDITION => {
             let deadline = (arg2 > 0).then(|| timer::deadline_in_ms(arg2));
             sched::block(Wait::Condition(arg1), deadline);
             return Outcome::Blocked;
         }
-        9 => {
+        ticktimer::NOTIFY_CONDITION => {
             let woken = sched::wake_waiters(Wait::Condition(arg1), arg2, &[SCALAR1, 0]);
             scalar_ack(invoke, woken)
         }
-        10 => {
+        ticktimer::FREE_MUTEX => {
             while let Some(slot) = credit(arg1) {
                 slot.1 = 0;
             }
             scalar_ack(invoke, 0)
         }
-        11 => scalar_ack(invoke, 0),
+        ticktimer::FREE_CONDITION => scalar_ack(invoke, 0),
         _ => unsupported(TICKTIMER, invoke, opcode),
     };
     Outcome::Reply(reply)
 }
 
-static mut NETWORK_NOTED: bool = false;
+static NETWORK_NOTED: Global<bool> = Global::new(false);
 
 /// Network and DNS requests fail with a non-zero status in the first byte: 6, the
 /// network stack's "library error", which std reports as a failed connection.
 fn refuse_network(buf: usize) -> Result<Reply, XousError> {
-    unsafe {
-        if !NETWORK_NOTED {
-            NETWORK_NOTED = true;
-            kprintln!("network and DNS are not available in the test kernel: requests fail");
-        }
+    let noted = NETWORK_NOTED.get();
+    if !*noted {
+        *noted = true;
+        kprintln!("network and DNS are not available in the test kernel: requests fail");
     }
     memory::write_user(buf, &[6])?;
     Ok(Reply::new(&[MEMORY_RETURNED, 0, 0]))

@@ -4,6 +4,7 @@
 //! per 100 instructions, so the clock is as deterministic as the instruction count.
 
 use crate::boot::BootBlock;
+use crate::global::Global;
 use crate::sched;
 
 const MTIMECMP: usize = 0x0200_4000;
@@ -11,15 +12,22 @@ const MTIME: usize = 0x0200_bff8;
 /// `mtime` ticks per millisecond.
 pub const TICKS_PER_MS: u64 = 10_000;
 
-static mut SLICE_TICKS: u64 = TICKS_PER_MS;
-static mut UTC_AT_BOOT_MS: u64 = 0;
+/// The run's clock settings, from the boot block.
+struct Clock {
+    slice_ticks: u64,
+    utc_at_boot_ms: u64,
+}
+
+static CLOCK: Global<Clock> = Global::new(Clock {
+    slice_ticks: TICKS_PER_MS,
+    utc_at_boot_ms: 0,
+});
 
 /// Reads the time slice and wall-clock time from the boot block.
 pub fn init(boot: &BootBlock) {
-    unsafe {
-        SLICE_TICKS = (boot.slice_us as u64 * TICKS_PER_MS / 1000).max(100);
-        UTC_AT_BOOT_MS = boot.utc_ms;
-    }
+    let clock = CLOCK.get();
+    clock.slice_ticks = (boot.slice_us as u64 * TICKS_PER_MS / 1000).max(100);
+    clock.utc_at_boot_ms = boot.utc_ms;
 }
 
 /// Current `mtime`.
@@ -40,8 +48,7 @@ pub fn elapsed_ms() -> u64 {
 
 /// UTC milliseconds (the systime server's answer).
 pub fn utc_ms() -> u64 {
-    let base = unsafe { UTC_AT_BOOT_MS };
-    base + elapsed_ms()
+    CLOCK.get().utc_at_boot_ms + elapsed_ms()
 }
 
 /// The `mtime` value `ms` milliseconds from now.
@@ -59,7 +66,7 @@ fn set_compare(at: u64) {
 
 /// Programs the next interrupt: the end of the time slice or the earliest deadline.
 pub fn arm_next() {
-    let mut at = now() + unsafe { SLICE_TICKS };
+    let mut at = now() + CLOCK.get().slice_ticks;
     if let Some(d) = sched::earliest_deadline() {
         at = at.min(d);
     }

@@ -12,17 +12,21 @@ use clap::Parser;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
-use test_harness::{build_kernel, private_sysroot, Backend, Exit, Runner, Toolchain};
+use test_harness::{
+    build_kernel, private_sysroot, Backend, Exit, HarnessError, Runner, Toolchain,
+    EMULATOR_ERROR_STATUS,
+};
 
 /// Run Xous firmware under emulation on the xous-sysroot test kernel.
 #[derive(Parser, Debug)]
 #[command(version, about)]
 struct Cli {
-    /// Emulator: `qemu` (default) or `renode`.
-    #[arg(long, default_value = "qemu", env = "XOUS_RUN_BACKEND")]
-    backend: Backend,
-    /// Path of the emulator program (default: qemu-system-riscv32 or renode on PATH).
-    #[arg(long, env = "XOUS_RUN_EMULATOR")]
+    /// Emulator: `qemu` or `renode` [default: $XOUS_RUN_BACKEND, else qemu].
+    #[arg(long)]
+    backend: Option<Backend>,
+    /// Path of the emulator program [default: $XOUS_RUN_EMULATOR, else
+    /// qemu-system-riscv32 or renode on PATH].
+    #[arg(long)]
     emulator: Option<PathBuf>,
     /// The test kernel ELF. Without it, the kernel is built from source with --sysroot.
     #[arg(long, env = "XOUS_RUN_KERNEL")]
@@ -31,7 +35,8 @@ struct Cli {
     /// kernel when --kernel is not given.
     #[arg(long, env = "XOUS_RUN_SYSROOT")]
     sysroot: Option<PathBuf>,
-    /// Kill the run after this many seconds of wall time (exit status 124).
+    /// Kill the run after this many seconds of wall time from the machine's start (exit
+    /// status 124).
     #[arg(long, default_value_t = 120.0, env = "XOUS_RUN_TIMEOUT")]
     timeout: f64,
     /// Set an environment variable for the firmware (repeatable). Host variables
@@ -73,8 +78,11 @@ fn kernel(cli: &Cli) -> Result<PathBuf> {
 
 fn run(cli: Cli) -> Result<i32> {
     let mut runner = Runner::new(kernel(&cli)?);
+    runner.backend_from_env()?;
+    if let Some(b) = cli.backend {
+        runner.backend(b);
+    }
     runner
-        .backend(cli.backend)
         .timeout(Duration::from_secs_f64(cli.timeout))
         .ram_mib(cli.ram_mib)
         .args(cli.args.iter().cloned())
@@ -102,15 +110,8 @@ fn run(cli: Cli) -> Result<i32> {
         runner.env(k, v);
     }
     let out = runner.run(&cli.firmware)?;
-    match &out.exit {
-        Exit::Timeout(t) => eprintln!(
-            "xous-run: killed after the {:.1} s timeout",
-            t.as_secs_f64()
-        ),
-        Exit::Fault => eprintln!("xous-run: the firmware faulted (report above)"),
-        Exit::KernelFailure => eprintln!("xous-run: the test kernel failed (report above)"),
-        Exit::NoExitRecord => eprintln!("xous-run: the emulator stopped without an exit record"),
-        Exit::Exited(_) => {}
+    if !matches!(out.exit, Exit::Exited(_)) {
+        eprintln!("xous-run: {}", out.exit);
     }
     if cli.instret {
         if let Some(n) = out.instret {
@@ -125,7 +126,15 @@ fn main() -> ExitCode {
         Ok(status) => ExitCode::from(status.clamp(0, 255) as u8),
         Err(e) => {
             eprintln!("xous-run: error: {e:#}");
-            ExitCode::from(2)
+            let refused = matches!(
+                e.downcast_ref::<HarnessError>(),
+                Some(HarnessError::EmulatorError { .. })
+            );
+            ExitCode::from(if refused {
+                EMULATOR_ERROR_STATUS as u8
+            } else {
+                2
+            })
         }
     }
 }

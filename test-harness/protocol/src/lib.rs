@@ -1,0 +1,15 @@
+//! The wire protocol between the host side of the test harness and the test kernel,
+//! stated once for both: the host (`test_harness`) writes what the kernel reads and
+//! reads what the kernel writes.
+//!
+//! - [`boot`]: where things are in the emulated RAM and the boot block the host writes;
+//! - [`console`]: how one serial line carries several streams;
+//! - [`exit`]: the exit record the kernel writes last, and the exit statuses a run ends
+//!   with.
+//!
+//! `no_std` and without dependencies, so the kernel can use it.
+#![cfg_attr(not(test), no_std)]
+
+pub mod boot;
+pub mod console;
+pub mod exit;
