@@ -168,6 +168,21 @@ fn run_prints_the_arguments_and_builds_no_libstd() {
         text(&out)
     );
     assert!(!String::from_utf8_lossy(&out.stderr).contains(BUILD_NOTICE));
+
+    // xous-run on its own finds the libstd cargo xous installed for that rustc.
+    let elf = warm.projects[0].join(format!("target/{TARGET}/debug/hello-xous"));
+    let out = Command::new(bin_dir().join("xous-run"))
+        .arg(&elf)
+        .arg("c")
+        .env("XOUS_SYSROOT_CACHE_DIR", &warm.cache)
+        .env("XOUS_FIRMWARE_RUSTC", RUSTC)
+        .env("XOUS_FIRMWARE_CARGO", CARGO)
+        .env_remove("XOUS_RUN_SYSROOT")
+        .env_remove("XOUS_RUN_KERNEL")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Hello from Xous! arguments: c"));
 }
 
 #[test]

@@ -16,6 +16,7 @@ use test_harness::{
     build_kernel, private_sysroot, Backend, Exit, HarnessError, Runner, Toolchain,
     EMULATOR_ERROR_STATUS,
 };
+use xous_sysroot::{Installer, RustcVersion, Sysroot};
 
 /// Run Xous firmware under emulation on the xous-sysroot test kernel.
 #[derive(Parser, Debug)]
@@ -28,11 +29,12 @@ struct Cli {
     /// qemu-system-riscv32 or renode on PATH].
     #[arg(long)]
     emulator: Option<PathBuf>,
-    /// The test kernel ELF. Without it, the kernel is built from source with --sysroot.
+    /// The test kernel ELF. Without it, the kernel is built from source against --sysroot.
     #[arg(long, env = "XOUS_RUN_KERNEL")]
     kernel: Option<PathBuf>,
     /// An installed libstd sysroot for the target (private mode), used to build the
-    /// kernel when --kernel is not given.
+    /// kernel when --kernel is not given [default: the libstd that `cargo xous` or
+    /// `xous-sysroot install` installed for the firmware toolchain's rustc].
     #[arg(long, env = "XOUS_RUN_SYSROOT")]
     sysroot: Option<PathBuf>,
     /// Kill the run after this many seconds of wall time from the machine's start (exit
@@ -64,16 +66,32 @@ fn kernel(cli: &Cli) -> Result<PathBuf> {
     if let Some(k) = &cli.kernel {
         return Ok(k.clone());
     }
-    let Some(sysroot) = &cli.sysroot else {
-        bail!(
-            "xous-run needs the test kernel\nhelp: pass --kernel <elf> (or set XOUS_RUN_KERNEL), or pass --sysroot <dir> (XOUS_RUN_SYSROOT) with the libstd sysroot the firmware was built against, and xous-run builds the kernel"
-        );
-    };
     let toolchain = Toolchain::from_env()?;
     let version = toolchain.rustc().version()?;
-    let sysroot = private_sysroot(sysroot, version.identity());
+    let sysroot = match &cli.sysroot {
+        Some(path) => private_sysroot(path, version.identity()),
+        None => installed_sysroot(&toolchain, &version)?,
+    };
     let target_dir = std::env::temp_dir().join("xous-run-kernel");
     build_kernel(&toolchain, &sysroot, &target_dir).context("building the test kernel")
+}
+
+/// The libstd installed for `version` where xous-sysroot installs it (the mode, cache
+/// directory and target from the `XOUS_SYSROOT_*` variables), without installing anything.
+fn installed_sysroot(toolchain: &Toolchain, version: &RustcVersion) -> Result<Sysroot> {
+    let (sysroot, stamp) = Installer::new()
+        .rustc(toolchain.rustc())
+        .version(version.clone())
+        .status()?;
+    let installed_for = stamp.and_then(|s| RustcVersion::parse(&s.rustc).ok());
+    if !installed_for.is_some_and(|v| v.matches(version)) {
+        bail!(
+            "xous-run builds its test kernel against an installed libstd, and none is installed for rustc {} at {}\nhelp: run `cargo xous build` (or `xous-sysroot install`) first, or pass --kernel <elf> (XOUS_RUN_KERNEL) or --sysroot <dir> (XOUS_RUN_SYSROOT)",
+            version.identity(),
+            sysroot.path.display()
+        );
+    }
+    Ok(sysroot)
 }
 
 fn run(cli: Cli) -> Result<i32> {
