@@ -207,10 +207,7 @@ pub fn build_all(
             .collect();
         handles
             .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(AllocTestsError::BuildPanicked))
-            })
+            .map(|h| h.join().unwrap_or(Err(AllocTestsError::BuildPanicked)))
             .collect()
     });
     let mut all = Vec::new();

@@ -192,7 +192,9 @@ impl QualifyReport {
                 md.push_str("| test binary | result | passed | failed | ignored |\n|---|---|---:|---:|---:|\n");
                 for b in &t.binaries {
                     let counts = [b.passed, b.failed, b.ignored].map(|n| n.to_string());
-                    md.push_str(&row([b.name.clone(), result(b.ok)].into_iter().chain(counts)));
+                    md.push_str(&row([b.name.clone(), result(b.ok)]
+                        .into_iter()
+                        .chain(counts)));
                 }
             }
             if !t.failures.is_empty() {
@@ -302,6 +304,12 @@ fn step(q: &mut QualifyReport, name: &str, ok: bool, detail: impl Into<String>) 
     });
 }
 
+/// Records a failed step, which ends the qualification.
+fn failed(q: &mut QualifyReport, name: &str, detail: String) -> Result<(), BenchError> {
+    step(q, name, false, detail);
+    Ok(())
+}
+
 impl QualifySteps<'_> {
     fn run(&self, q: &mut QualifyReport) -> Result<(), BenchError> {
         // 1. Install into a fresh private sysroot (an earlier candidate of the same version
@@ -317,7 +325,7 @@ impl QualifySteps<'_> {
                 step(q, "install", true, detail);
                 s
             }
-            Err(e) => return Ok(step(q, "install", false, e.to_string())),
+            Err(e) => return failed(q, "install", e.to_string()),
         };
 
         // 2. The kernel against the candidate's core.
@@ -329,7 +337,7 @@ impl QualifySteps<'_> {
                 step(q, "kernel", true, detail);
                 k
             }
-            Err(e) => return Ok(step(q, "kernel", false, e.to_string())),
+            Err(e) => return failed(q, "kernel", e.to_string()),
         };
 
         // 3. The test suite (conformance, Rust's alloc tests, ...) with the candidate.
@@ -380,7 +388,7 @@ impl QualifySteps<'_> {
     ) -> Result<(), BenchError> {
         let mut baseline = match Report::read(self.baseline_path) {
             Ok(b) => b,
-            Err(e) => return Ok(step(q, "benchmarks", false, e.to_string())),
+            Err(e) => return failed(q, "benchmarks", e.to_string()),
         };
         let options = &self.options.measure;
         let measured = measure(
@@ -393,7 +401,7 @@ impl QualifySteps<'_> {
         );
         let m = match measured {
             Ok(m) => m,
-            Err(e) => return Ok(step(q, "benchmarks", false, e.to_string())),
+            Err(e) => return failed(q, "benchmarks", e.to_string()),
         };
         let rustc = self.toolchain.rustc().version()?.identity();
         let mut report = Report::new(rustc, self.emulator, options);

@@ -36,12 +36,16 @@ fn a_bad_backend_is_refused_with_help() {
 }
 
 #[test]
-fn the_runner_gets_the_backend_and_program() {
-    let mut r = Runner::new("kernel.elf");
-    vars(Some("renode"), Some("/opt/renode/renode"))
-        .unwrap()
-        .configure(&mut r);
-    let text = format!("{r:?}");
-    assert!(text.contains("backend: Renode"), "{text}");
-    assert!(text.contains("/opt/renode/renode"), "{text}");
+fn the_runner_starts_the_selected_program() {
+    // A program that does not exist: the run fails at the start, naming what it tried.
+    for backend in ["renode", "qemu"] {
+        let missing = "/nonexistent/emulator-for-firmware-tests";
+        let emulator = vars(Some(backend), Some(missing)).unwrap();
+        let mut r = Runner::new(crate::kernel());
+        emulator.configure(&mut r);
+        let err = r.run(crate::conformance_firmware()).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains(missing), "{backend}: {text}");
+        assert!(text.to_lowercase().contains(backend), "{backend}: {text}");
+    }
 }
