@@ -2,8 +2,8 @@
 //! toolchain, then build the firmware crates for the target and hand their paths to the
 //! tests. Downstream crates follow the same three steps (see the README).
 
-use std::path::{Path, PathBuf};
-use test_harness::{build_kernel, local_sysroot, FirmwareBuild, Toolchain};
+use std::path::PathBuf;
+use test_harness::{build_kernel, cargo_target_dir, local_sysroot, FirmwareBuild, Toolchain};
 
 /// Firmware crates under `firmware/`, each built in release mode for the target.
 const FIRMWARE: &[&str] = &["conformance"];
@@ -21,7 +21,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     for var in [
         "XOUS_FIRMWARE_RUSTC",
         "XOUS_FIRMWARE_CARGO",
-        "XOUS_SYSROOT_DIST_SERVER",
+        test_harness::DIST_SERVER_ENV,
     ] {
         println!("cargo::rerun-if-env-changed={var}");
     }
@@ -33,7 +33,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     // 1. The firmware toolchain, chosen explicitly, and the libstd installed for it.
     let toolchain = Toolchain::from_env()?;
-    let target_dir = cargo_target_dir()?;
+    let target_dir =
+        cargo_target_dir().ok_or("cannot find the cargo target directory above OUT_DIR")?;
     let sysroot = local_sysroot(&toolchain, &target_dir)?;
     let version = toolchain.rustc().version()?;
     if sysroot.rustc != version.identity() {
@@ -63,6 +64,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     // 3. Everything the tests need, as compile-time environment.
     println!("cargo::rustc-env=XOUS_TEST_KERNEL={}", kernel.display());
     println!(
+        "cargo::rustc-env=XOUS_CARGO_TARGET_DIR={}",
+        target_dir.display()
+    );
+    println!(
         "cargo::rustc-env=XOUS_SYSROOT_PATH={}",
         sysroot.path.display()
     );
@@ -80,14 +85,4 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         xous_dir.display()
     );
     Ok(())
-}
-
-/// The target directory of the cargo running this script: `OUT_DIR` is
-/// `<target dir>/<profile>/build/<pkg>-<hash>/out`.
-fn cargo_target_dir() -> Result<PathBuf, Box<dyn std::error::Error>> {
-    let out = PathBuf::from(std::env::var("OUT_DIR")?);
-    out.ancestors()
-        .nth(4)
-        .map(Path::to_path_buf)
-        .ok_or_else(|| format!("unexpected OUT_DIR layout: {}", out.display()).into())
 }

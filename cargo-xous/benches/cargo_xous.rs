@@ -36,7 +36,7 @@ fn copy_example(dir: &Path) -> PathBuf {
 }
 
 /// The environment every contender runs in: Debian's toolchain, no network, no dist server.
-fn debian(cmd: &mut Command, cache: &Path) -> &mut Command {
+fn debian<'a>(cmd: &'a mut Command, cache: &Path) -> &'a mut Command {
     cmd.env("RUSTC", "/usr/bin/rustc")
         .env("RUSTDOC", "/usr/bin/rustdoc")
         .env("CARGO", "/usr/bin/cargo")

@@ -2,10 +2,18 @@
 //!
 //! `build.rs` installs the libstd for the firmware toolchain and builds the firmware in
 //! `firmware/`; this library gives the tests what it built: the kernel, the firmware
-//! ELFs, the sysroot and the toolchain, plus a [`runner`] with the suite's defaults.
+//! ELFs, the sysroot and the toolchain, plus a [`runner`] with the suite's defaults on the
+//! emulator the environment selects ([`emulator`]).
+//!
+//! Modules: [`alloctests`] (Rust's own library tests on the target), [`bench`] (benchmarks,
+//! gate, qualification), [`emulator`] (QEMU or Renode), [`libtest`] (what libtest prints),
+//! [`pool`] (emulator boots in parallel).
 
 pub mod alloctests;
 pub mod bench;
+pub mod emulator;
+pub mod libtest;
+pub mod pool;
 
 use std::path::Path;
 use std::time::Duration;
@@ -30,6 +38,12 @@ pub fn sysroot() -> Sysroot {
     test_harness::private_sysroot(env!("XOUS_SYSROOT_PATH"), env!("XOUS_SYSROOT_RUSTC"))
 }
 
+/// The cargo target directory the build script ran in (`target/`), as
+/// [`test_harness::cargo_target_dir`] found it.
+pub fn cargo_target_dir() -> &'static Path {
+    Path::new(env!("XOUS_CARGO_TARGET_DIR"))
+}
+
 /// The target directory for further firmware builds (kept apart from the host's).
 pub fn firmware_target_dir() -> &'static Path {
     Path::new(env!("XOUS_FIRMWARE_TARGET_DIR"))
@@ -40,11 +54,25 @@ pub fn conformance_firmware() -> &'static Path {
     Path::new(env!("XOUS_FIRMWARE_CONFORMANCE"))
 }
 
-/// A runner on the test kernel with the suite's defaults: a fixed clock (so runs
-/// repeat exactly) and a generous timeout.
+/// The emulator `XOUS_RUN_BACKEND` and `XOUS_RUN_EMULATOR` select (QEMU by default), for
+/// every firmware run of the suite.
+///
+/// # Panics
+///
+/// When `XOUS_RUN_BACKEND` names no backend (the message says what to set).
+pub fn emulator() -> emulator::Emulator {
+    emulator::Emulator::from_env().unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A runner on the test kernel with the suite's defaults: the [`emulator`], a fixed clock
+/// (so runs repeat exactly) and a generous timeout.
 pub fn runner() -> Runner {
     let mut r = Runner::new(kernel());
+    emulator().configure(&mut r);
     r.utc_ms(1_700_000_000_000)
         .timeout(Duration::from_secs(120));
     r
 }
+
+#[cfg(test)]
+mod tests;

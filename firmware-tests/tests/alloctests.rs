@@ -1,6 +1,7 @@
 //! Rust's own library tests from the firmware toolchain's `rust-src` — all of
 //! `library/alloctests` and the collection tests of `library/coretests` — built as
-//! libtest binaries for the target and run on the test kernel under QEMU.
+//! libtest binaries for the target and run on the test kernel on the emulator
+//! `firmware_tests::emulator` selects (QEMU unless `XOUS_RUN_BACKEND=renode`).
 //!
 //! Fails on a test failure that `alloctests-expectations.toml` does not list, on a listed
 //! test that passes, and on a listed test that no longer runs. Tests the file marks slow

@@ -1,5 +1,6 @@
 //! The std conformance suite: each case of `firmware/conformance` runs in its own boot
-//! of the test kernel under QEMU, as its own host test.
+//! of the test kernel, as its own host test, on the emulator `firmware_tests::emulator`
+//! selects (QEMU unless `XOUS_RUN_BACKEND=renode`).
 
 use firmware_tests::{conformance_firmware, runner};
 use test_harness::{Exit, RunOutput, Runner};

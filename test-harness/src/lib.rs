@@ -40,7 +40,10 @@ mod run;
 pub use backend::{Backend, BACKEND_VAR, EMULATOR_VAR};
 pub use cargo_build::{build_kernel, kernel_source, Artifact, FirmwareBuild, Toolchain, TARGET};
 pub use error::HarnessError;
-pub use local::{local_sysroot, private_sysroot};
+pub use local::{
+    cache_dir, cargo_target_dir, install_private, local_sysroot, private_sysroot, profile_sysroot,
+    DIST_SERVER_ENV,
+};
 pub use run::{Exit, RunOutput, Runner, EMULATOR_ERROR_STATUS, FAULT_STATUS, TIMEOUT_STATUS};
 
 use std::ffi::OsStr;

@@ -79,8 +79,7 @@ pub struct LocalDistOutput {
 }
 
 impl LocalDist {
-    /// The shared dist of `target_dir` (the cargo target directory, e.g. `target`, or the
-    /// parent of `CARGO_TARGET_TMPDIR` in integration tests; see
+    /// The shared dist of `target_dir` (the cargo target directory, e.g. `target`; see
     /// [`find_cargo_target_dir`]), for [`Profile::Official`] and [`DEFAULT_TARGET`].
     pub fn new(target_dir: impl Into<PathBuf>) -> Self {
         LocalDist {
@@ -256,23 +255,35 @@ fn read_packaged(sysroot: &Path, target: &str, dist_root: &Path) -> Result<Packa
     })
 }
 
-/// The cargo target directory of the running build script or test: `CARGO_TARGET_DIR` when
-/// set (relative to the current directory), else the nearest ancestor of `OUT_DIR` (build
-/// scripts) or of the running executable (tests) that holds cargo's `CACHEDIR.TAG`.
+/// Files cargo writes at the top of a target directory: `CACHEDIR.TAG` when it creates the
+/// directory, `.rustc_info.json` whenever it caches `rustc -vV` (so a `target/` made by hand
+/// is still found).
+const TARGET_DIR_MARKERS: [&str; 2] = ["CACHEDIR.TAG", ".rustc_info.json"];
+
+/// The cargo target directory of the running build script or test: the nearest ancestor of
+/// `OUT_DIR` (build scripts) or of the running executable (tests, and binaries run from
+/// `target/`) that holds one of cargo's marker files; else `CARGO_TARGET_DIR` (relative to
+/// the current directory). The workspace's one way of finding it: build scripts, test suites
+/// and tools call this rather than counting `OUT_DIR`'s components.
 pub fn find_cargo_target_dir() -> Option<PathBuf> {
-    if let Some(dir) = xous_sysroot::env::var_os("CARGO_TARGET_DIR").filter(|d| !d.is_empty()) {
-        let dir = PathBuf::from(dir);
-        return Some(if dir.is_absolute() {
-            dir
-        } else {
-            std::env::current_dir().ok()?.join(dir)
-        });
+    let marked = |start: PathBuf| {
+        start
+            .ancestors()
+            .find(|dir| TARGET_DIR_MARKERS.iter().any(|m| dir.join(m).is_file()))
+            .map(Path::to_path_buf)
+    };
+    let from_out_dir = std::env::var_os("OUT_DIR").map(PathBuf::from);
+    if let Some(dir) = from_out_dir
+        .or_else(|| std::env::current_exe().ok())
+        .and_then(marked)
+    {
+        return Some(dir);
     }
-    let start = std::env::var_os("OUT_DIR")
-        .map(PathBuf::from)
-        .or_else(|| std::env::current_exe().ok())?;
-    start
-        .ancestors()
-        .find(|dir| dir.join("CACHEDIR.TAG").is_file())
-        .map(Path::to_path_buf)
+    let dir =
+        PathBuf::from(xous_sysroot::env::var_os("CARGO_TARGET_DIR").filter(|d| !d.is_empty())?);
+    Some(if dir.is_absolute() {
+        dir
+    } else {
+        std::env::current_dir().ok()?.join(dir)
+    })
 }

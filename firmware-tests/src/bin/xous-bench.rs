@@ -10,17 +10,19 @@
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
-use firmware_tests::bench::{self, Firmware, LibstdInfo, Report, Step, VariantRun};
-use std::path::{Path, PathBuf};
+use firmware_tests::bench::{self, LibstdInfo, MeasureOptions, QualifyOptions, Report};
+use firmware_tests::emulator::Emulator;
+use std::path::PathBuf;
 use std::time::Instant;
 use test_harness::Toolchain;
 use xous_sysroot::Sysroot;
+use xous_sysroot_build::Profile;
 
 #[derive(Parser)]
 #[command(
     name = "xous-bench",
     version,
-    about = "Benchmarks a libstd for riscv32imac-unknown-xous-elf on the test kernel (instructions retired per operation, exact under QEMU -icount), gates a run against the committed baseline, and qualifies a candidate libstd."
+    about = "Benchmarks a libstd for riscv32imac-unknown-xous-elf on the test kernel (instructions retired per operation, exact under QEMU -icount; Renode counts with XOUS_RUN_BACKEND=renode), gates a run against the committed baseline, and qualifies a candidate libstd."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -129,95 +131,20 @@ fn main() {
     }
 }
 
-/// Builds the bench firmware against `sysroot` and runs the selected variants.
-fn measure(
-    label: &str,
-    sysroot: &Sysroot,
-    kernel: &Path,
-    common: &Common,
-    target_dir: &Path,
-) -> Result<bench::Measured> {
-    let toolchain = firmware_tests::toolchain();
-    eprintln!("building the bench firmware against the {label} libstd ...");
-    let mut firmware: Vec<Firmware> = bench::build_firmware(&toolchain, sysroot, target_dir, false)
-        .with_context(|| format!("building the bench firmware against the {label} libstd"))?;
-    if !common.variants.is_empty() {
-        for v in &common.variants {
-            if !firmware.iter().any(|f| &f.variant == v) {
-                bail!(
-                    "unknown variant `{v}`; the firmware has: {}",
-                    firmware
-                        .iter()
-                        .map(|f| f.variant.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                );
-            }
-        }
-        firmware.retain(|f| common.variants.contains(&f.variant));
-    }
-    let args: Vec<String> = if common.quick {
-        vec!["--quick".into()]
-    } else {
-        Vec::new()
-    };
-    let started = Instant::now();
-    let runner = bench::bench_runner(kernel);
-    let progress = |r: &VariantRun| {
-        eprintln!(
-            "  {:<9} {} libstd: {} runs agree, {} instructions, {:?} ms each",
-            r.variant, r.libstd, common.runs, r.total_instret, r.wall_ms
-        );
-    };
-    let m = bench::run_variants(
-        &runner,
-        &firmware,
-        label,
-        common.runs,
-        &args,
-        common.jobs,
-        &progress,
-    )?;
-    eprintln!(
-        "  {} variants x {} runs against the {label} libstd in {:.0} s",
-        firmware.len(),
-        common.runs,
-        started.elapsed().as_secs_f64()
-    );
-    Ok(m)
-}
-
-fn new_report(toolchain: &Toolchain, common: &Common) -> Result<Report> {
-    Ok(Report {
-        schema: bench::SCHEMA,
-        rustc: toolchain.rustc().version()?.identity(),
-        runs: common.runs,
-        quick: common.quick,
-        libstds: Vec::new(),
-        variants: Vec::new(),
-        runs_detail: Vec::new(),
-        records: Vec::new(),
-    })
-}
-
-fn add(report: &mut Report, info: LibstdInfo, m: bench::Measured) {
-    report.libstds.push(info);
-    for v in m.variants {
-        if !report.variants.iter().any(|x| x.name == v.name) {
-            report.variants.push(v);
+impl Common {
+    fn options(&self) -> MeasureOptions {
+        MeasureOptions {
+            variants: self.variants.clone(),
+            runs: self.runs,
+            jobs: self.jobs,
+            quick: self.quick,
         }
     }
-    report.runs_detail.extend(m.runs);
-    report.records.extend(m.records);
 }
 
-fn libstd_info(label: &str, sysroot: &Sysroot, source: &str) -> LibstdInfo {
-    LibstdInfo {
-        label: label.into(),
-        rustc: sysroot.rustc.clone(),
-        sysroot: sysroot.path.display().to_string(),
-        source: source.into(),
-    }
+fn new_report(toolchain: &Toolchain, emulator: &Emulator, common: &Common) -> Result<Report> {
+    let rustc = toolchain.rustc().version()?.identity();
+    Ok(Report::new(rustc, emulator, &common.options()))
 }
 
 /// The suite's libstd, as `official`.
@@ -228,19 +155,13 @@ fn official() -> (Sysroot, String) {
     )
 }
 
-fn write_outputs(report: &Report, out: &Path) -> Result<()> {
-    report.write(&out.join("bench.json"))?;
-    bench::write_file(&out.join("bench.md"), &bench::markdown(report))?;
-    bench::write_file(&out.join("bench.svg"), &bench::svg_chart(report))?;
-    Ok(())
-}
-
 fn run(a: RunArgs) -> Result<bool> {
     let started = Instant::now();
     let toolchain = firmware_tests::toolchain();
-    let target = bench::cargo_target_dir();
+    let emulator = Emulator::from_env()?;
+    let target = firmware_tests::cargo_target_dir();
     let out = a.out.unwrap_or_else(|| target.join("bench"));
-    let mut report = new_report(&toolchain, &a.common)?;
+    let mut report = new_report(&toolchain, &emulator, &a.common)?;
     for profile in &a.profiles {
         let (sysroot, source) = match profile.as_str() {
             "official" => official(),
@@ -248,7 +169,7 @@ fn run(a: RunArgs) -> Result<bool> {
                 eprintln!(
                     "installing the release-profile libstd (built once, a minute or two) ..."
                 );
-                let s = bench::release_sysroot(&toolchain, &target)
+                let s = test_harness::profile_sysroot(&toolchain, target, Profile::Release)
                     .context("building or installing the release-profile libstd")?;
                 let source = format!(
                     "{} (xous-sysroot-build, release profile)",
@@ -258,16 +179,18 @@ fn run(a: RunArgs) -> Result<bool> {
             }
             other => bail!("unknown profile `{other}`: expected `official` or `release`"),
         };
-        let m = measure(
+        let m = bench::measure(
             profile,
             &sysroot,
             firmware_tests::kernel(),
-            &a.common,
+            &emulator,
+            &a.common.options(),
             &target.join("xous-bench").join(profile),
-        )?;
-        add(&mut report, libstd_info(profile, &sysroot, &source), m);
+        )
+        .with_context(|| format!("benchmarking the {profile} libstd"))?;
+        report.add(LibstdInfo::of(profile, &sysroot, &source), m);
     }
-    write_outputs(&report, &out)?;
+    bench::write_outputs(&report, &out)?;
     let md = bench::markdown(&report);
     let summary = md
         .split("\n## Instructions per operation")
@@ -285,23 +208,26 @@ fn run(a: RunArgs) -> Result<bool> {
 
 fn gate(a: GateArgs) -> Result<bool> {
     let toolchain = firmware_tests::toolchain();
-    let target = bench::cargo_target_dir();
+    let emulator = Emulator::from_env()?;
+    let target = firmware_tests::cargo_target_dir();
     let out = a.out.unwrap_or_else(|| target.join("bench"));
     let release = toolchain.rustc().version()?.release;
     let baseline_path = a.baseline.unwrap_or_else(|| bench::baseline_path(&release));
     let current = match &a.from {
         Some(path) => Report::read(path)?,
         None => {
-            let mut report = new_report(&toolchain, &a.common)?;
+            let mut report = new_report(&toolchain, &emulator, &a.common)?;
             let (sysroot, source) = official();
-            let m = measure(
+            let m = bench::measure(
                 "official",
                 &sysroot,
                 firmware_tests::kernel(),
-                &a.common,
+                &emulator,
+                &a.common.options(),
                 &target.join("xous-bench/official"),
-            )?;
-            add(&mut report, libstd_info("official", &sysroot, &source), m);
+            )
+            .context("benchmarking the official libstd")?;
+            report.add(LibstdInfo::of("official", &sysroot, &source), m);
             report
         }
     };
@@ -323,7 +249,9 @@ fn gate(a: GateArgs) -> Result<bool> {
             bail!("a --quick run cannot become the baseline");
         }
         if let Some(previous) = &previous {
-            let c = bench::compare(previous, &current_one, &label, a.threshold);
+            // Refused across emulators or profiles: such a run needs a baseline of its own.
+            let c = bench::compare(previous, &current_one, &label, a.threshold)
+                .with_context(|| format!("replacing the baseline {}", baseline_path.display()))?;
             println!("{}", c.markdown());
         }
         current_one.write(&baseline_path)?;
@@ -340,15 +268,12 @@ fn gate(a: GateArgs) -> Result<bool> {
             baseline_path.display()
         );
     };
-    if baseline.quick != current.quick {
-        bail!("the baseline and this run differ in --quick; they cannot be compared");
-    }
     if !a.common.variants.is_empty() && a.from.is_none() {
         baseline
             .records
             .retain(|r| a.common.variants.contains(&r.variant));
     }
-    let c = bench::compare(&baseline, &current_one, &label, a.threshold);
+    let c = bench::compare(&baseline, &current_one, &label, a.threshold)?;
     let md = format!(
         "# Gate: {} against {}\n\n{}",
         current.rustc,
@@ -371,177 +296,22 @@ fn gate(a: GateArgs) -> Result<bool> {
 }
 
 fn qualify(a: QualifyArgs) -> Result<bool> {
-    let started = Instant::now();
-    let toolchain = firmware_tests::toolchain();
-    let target = bench::cargo_target_dir();
-    // Absolute: the sysroot path ends up in cargo's --sysroot, read from other directories.
-    let qdir = std::path::absolute(a.out.clone().unwrap_or_else(|| target.join("qualify")))?;
-    std::fs::create_dir_all(&qdir)?;
-    let candidate = match Path::new(&a.candidate).canonicalize() {
-        Ok(p) if !a.candidate.contains("://") => p.display().to_string(),
-        _ => a.candidate.clone(),
+    let emulator = Emulator::from_env()?;
+    let options = QualifyOptions {
+        candidate: a.candidate,
+        baseline: a.baseline,
+        threshold_pct: a.threshold,
+        skip_tests: a.skip_tests,
+        measure: a.common.options(),
+        out: a
+            .out
+            .unwrap_or_else(|| firmware_tests::cargo_target_dir().join("qualify")),
     };
-    let baseline_path = a.baseline.canonicalize().unwrap_or(a.baseline.clone());
-    let mut q = bench::QualifyReport {
-        candidate: candidate.clone(),
-        rustc: toolchain.rustc().version()?.identity(),
-        baseline: baseline_path.display().to_string(),
-        steps: Vec::new(),
-        tests: None,
-        bench: None,
-        bench_report: None,
-        seconds: 0.0,
-    };
-    let finish = |mut q: bench::QualifyReport| -> Result<bool> {
-        q.seconds = started.elapsed().as_secs_f64();
-        let md = q.markdown();
-        bench::write_file(&qdir.join("report.md"), &md)?;
-        bench::write_file(
-            &qdir.join("report.json"),
-            &(serde_json::to_string_pretty(&q)? + "\n"),
-        )?;
-        println!("{md}");
-        println!("wrote {0}/report.md and {0}/report.json", qdir.display());
-        Ok(q.passed())
-    };
-
-    // 1. Install into a fresh private sysroot (an earlier candidate of the same version
-    //    would otherwise count as installed).
-    eprintln!("installing {candidate} ...");
-    let cache = qdir.join("sysroot-cache");
-    if cache.exists() {
-        std::fs::remove_dir_all(&cache)?;
-    }
-    let sysroot = match bench::install_private(&toolchain, &candidate, &cache) {
-        Ok(s) => {
-            q.steps.push(Step {
-                name: "install".into(),
-                ok: true,
-                detail: format!("libstd for {} in {}", s.rustc, s.path.display()),
-            });
-            s
-        }
-        Err(e) => {
-            q.steps.push(Step {
-                name: "install".into(),
-                ok: false,
-                detail: e.to_string(),
-            });
-            return finish(q);
-        }
-    };
-
-    // 2. The kernel against the candidate's core.
-    eprintln!("building the test kernel against the candidate ...");
-    let kernel_dir = bench::fresh_target_dir(&qdir.join("xous-firmware"), &sysroot)?;
-    let kernel = match test_harness::build_kernel(&toolchain, &sysroot, &kernel_dir) {
-        Ok(k) => {
-            q.steps.push(Step {
-                name: "kernel".into(),
-                ok: true,
-                detail: format!("built against the candidate: {}", k.display()),
-            });
-            k
-        }
-        Err(e) => {
-            q.steps.push(Step {
-                name: "kernel".into(),
-                ok: false,
-                detail: e.to_string(),
-            });
-            return finish(q);
-        }
-    };
-
-    // 3. The test suite (conformance, Rust's alloc tests, ...) with the candidate.
-    if a.skip_tests {
-        q.steps.push(Step {
-            name: "test suite".into(),
-            ok: true,
-            detail: "skipped (--skip-tests)".into(),
-        });
-    } else {
-        eprintln!(
-            "running the test suite against the candidate (log: {}) ...",
-            qdir.join("tests.log").display()
-        );
-        let t = bench::run_test_suite(
-            &candidate,
-            &toolchain,
-            &qdir.join("cargo"),
-            &qdir.join("tests.log"),
-        )?;
-        let (p, f, i) = t.totals();
-        q.steps.push(Step {
-            name: "test suite".into(),
-            ok: t.passed(),
-            detail: if t.binaries.is_empty() {
-                format!(
-                    "no test ran (cargo exit status {:?}); see the log",
-                    t.status
-                )
-            } else {
-                format!(
-                    "{p} passed, {f} failed, {i} ignored in {} test binaries",
-                    t.binaries.len()
-                )
-            },
-        });
-        q.tests = Some(t);
-    }
-
-    // 4. The benchmarks against the baseline.
-    let baseline = match Report::read(&baseline_path) {
-        Ok(b) => b,
-        Err(e) => {
-            q.steps.push(Step {
-                name: "benchmarks".into(),
-                ok: false,
-                detail: e.to_string(),
-            });
-            return finish(q);
-        }
-    };
-    let measured = measure(
-        "candidate",
-        &sysroot,
-        &kernel,
-        &a.common,
-        &qdir.join("xous-bench"),
+    let q = bench::qualify(&options, &emulator)?;
+    println!("{}", q.markdown());
+    println!(
+        "wrote {0}/report.md and {0}/report.json",
+        std::path::absolute(&options.out)?.display()
     );
-    match measured {
-        Ok(m) => {
-            let mut report = new_report(&toolchain, &a.common)?;
-            add(
-                &mut report,
-                libstd_info("candidate", &sysroot, &candidate),
-                m,
-            );
-            let out = qdir.join("bench");
-            write_outputs(&report, &out)?;
-            let mut baseline = baseline;
-            if !a.common.variants.is_empty() {
-                baseline
-                    .records
-                    .retain(|r| a.common.variants.contains(&r.variant));
-            }
-            if baseline.quick != report.quick {
-                bail!("the baseline and this run differ in --quick; they cannot be compared");
-            }
-            let c = bench::compare(&baseline, &report, "candidate", a.threshold);
-            q.steps.push(Step {
-                name: "benchmarks".into(),
-                ok: c.passed(),
-                detail: c.summary(),
-            });
-            q.bench = Some(c);
-            q.bench_report = Some(out.join("bench.md").display().to_string());
-        }
-        Err(e) => q.steps.push(Step {
-            name: "benchmarks".into(),
-            ok: false,
-            detail: format!("{e:#}"),
-        }),
-    }
-    finish(q)
+    Ok(q.passed())
 }
