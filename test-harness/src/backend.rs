@@ -46,15 +46,30 @@ impl Backend {
     /// not given; apply them to a [`crate::Runner`] with
     /// [`crate::Runner::backend_from_env`].
     pub fn from_env() -> Result<(Backend, Option<PathBuf>), HarnessError> {
-        let backend = match std::env::var(BACKEND_VAR) {
-            Ok(v) if !v.is_empty() => v
-                .parse()
-                .map_err(|e| HarnessError::Parameters(format!("{BACKEND_VAR}: {e}")))?,
-            _ => Backend::Qemu,
+        Backend::from_vars(
+            std::env::var_os(BACKEND_VAR).as_deref(),
+            std::env::var_os(EMULATOR_VAR).as_deref(),
+        )
+    }
+
+    /// [`Backend::from_env`] for given values of `XOUS_RUN_BACKEND` and
+    /// `XOUS_RUN_EMULATOR` (`None` or empty: unset).
+    pub fn from_vars(
+        backend: Option<&std::ffi::OsStr>,
+        program: Option<&std::ffi::OsStr>,
+    ) -> Result<(Backend, Option<PathBuf>), HarnessError> {
+        let backend = match backend.filter(|v| !v.is_empty()) {
+            Some(v) => {
+                let value = v.to_string_lossy();
+                value.parse().map_err(|e| {
+                    HarnessError::Parameters(format!(
+                        "{BACKEND_VAR}={value:?} names no emulator: {e}\nhelp: set {BACKEND_VAR} to `qemu` or `renode`, or unset it for QEMU"
+                    ))
+                })?
+            }
+            None => Backend::Qemu,
         };
-        let program = std::env::var_os(EMULATOR_VAR)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from);
+        let program = program.filter(|v| !v.is_empty()).map(PathBuf::from);
         Ok((backend, program))
     }
 

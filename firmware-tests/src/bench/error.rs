@@ -4,7 +4,6 @@ use std::path::{Path, PathBuf};
 use test_harness::HarnessError;
 
 use super::gate::Incomparable;
-use crate::emulator::EmulatorError;
 
 /// Failures of the benchmark tooling.
 #[derive(Debug, thiserror::Error)]
@@ -84,9 +83,6 @@ pub enum BenchError {
     /// The run and the baseline cannot be compared.
     #[error(transparent)]
     Incomparable(#[from] Incomparable),
-    /// `XOUS_RUN_BACKEND` names no emulator.
-    #[error(transparent)]
-    Emulator(#[from] EmulatorError),
     /// The test suite could not be started.
     #[error("could not run `{command}`: {source}")]
     Spawn {

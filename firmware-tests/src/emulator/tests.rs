@@ -1,7 +1,7 @@
 use super::*;
 
-fn vars(backend: Option<&str>, program: Option<&str>) -> Result<Emulator, EmulatorError> {
-    Emulator::from_vars(backend.map(OsString::from), program.map(OsString::from))
+fn vars(backend: Option<&str>, program: Option<&str>) -> Result<Emulator, HarnessError> {
+    Emulator::from_vars(backend.map(OsStr::new), program.map(OsStr::new))
 }
 
 #[test]
@@ -25,10 +25,8 @@ fn renode_and_its_program_are_taken_from_the_variables() {
 
 #[test]
 fn a_bad_backend_is_refused_with_help() {
-    let err = vars(Some("Renode "), None).unwrap_err();
-    assert_eq!(err.value, "Renode ");
-    let text = err.to_string();
-    assert!(text.starts_with("XOUS_RUN_BACKEND=\"Renode \""), "{text}");
+    let text = vars(Some("Renode "), None).unwrap_err().to_string();
+    assert!(text.contains("XOUS_RUN_BACKEND=\"Renode \""), "{text}");
     assert!(
         text.contains("help: set XOUS_RUN_BACKEND to `qemu` or `renode`"),
         "{text}"
