@@ -19,11 +19,8 @@ struct Setup {
 fn setup() -> &'static Setup {
     static SETUP: OnceLock<Setup> = OnceLock::new();
     SETUP.get_or_init(|| {
-        // CARGO_TARGET_TMPDIR is `<target dir>/tmp`.
-        let target_dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .parent()
-            .unwrap()
-            .to_path_buf();
+        let target_dir =
+            test_harness::cargo_target_dir().expect("running inside a cargo target dir");
         let toolchain = Toolchain::from_env().unwrap();
         let sysroot = local_sysroot(&toolchain, &target_dir).unwrap();
         let xous_dir = target_dir.join("xous-firmware");
