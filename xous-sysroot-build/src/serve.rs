@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use xous_sysroot::source::UPSTREAM_DIST_SERVER;
+use xous_sysroot::producer::UPSTREAM_DIST_SERVER;
 
 use crate::BuildError;
 

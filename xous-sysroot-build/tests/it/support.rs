@@ -190,7 +190,7 @@ pub fn statuses(log: &RequestLog, suffix: &str) -> Vec<u16> {
 
 /// Every regular file under `dir` (relative path → contents).
 pub fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    xous_sysroot::component::list_files(dir)
+    xous_sysroot::producer::list_files(dir)
         .unwrap()
         .into_iter()
         .map(|rel| {
@@ -203,7 +203,7 @@ pub fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 /// A copy of the dist root `from` at `to` (hard links: archives are never written in place,
 /// manifests are replaced by a rename).
 pub fn copy_dist_root(from: &Path, to: &Path) -> Result<()> {
-    for rel in xous_sysroot::component::list_files(from)? {
+    for rel in xous_sysroot::producer::list_files(from)? {
         if rel
             .components()
             .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
@@ -226,16 +226,16 @@ pub const HOST: &str = "x86_64-unknown-linux-gnu";
 /// shared build's release and rustc identity whose host components (`rustc`, `cargo`, host
 /// `rust-std`) are small stand-ins packaged here, plus the `rust` package (with a combined
 /// tarball) and a `minimal` profile, as the official manifests have.
-pub fn stand_in_upstream(dir: &Path) -> Result<xous_sysroot::dist::DistRoot> {
-    use xous_sysroot::component::ComponentLayout;
-    use xous_sysroot::manifest::{Manifest, Package, PackageRef, TargetedPackage};
+pub fn stand_in_upstream(dir: &Path) -> Result<xous_sysroot::producer::DistRoot> {
+    use xous_sysroot::producer::ComponentLayout;
+    use xous_sysroot::producer::{Manifest, Package, PackageRef, TargetedPackage};
 
     let rustc = &local_dist().rustc;
     let date = rustc
         .commit_date
         .clone()
         .context("rustc has a commit date")?;
-    let root = xous_sysroot::dist::DistRoot::new(dir.join("upstream"));
+    let root = xous_sysroot::producer::DistRoot::new(dir.join("upstream"));
     let mut manifest = Manifest::new(&date);
     let mut rust = TargetedPackage {
         available: true,

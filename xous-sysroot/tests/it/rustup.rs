@@ -7,9 +7,9 @@
 use std::path::Path;
 use std::process::Command;
 
-use xous_sysroot::component::ComponentLayout;
-use xous_sysroot::dist::DistRoot;
-use xous_sysroot::manifest::{Manifest, Package, PackageRef, TargetedPackage};
+use xous_sysroot::producer::ComponentLayout;
+use xous_sysroot::producer::DistRoot;
+use xous_sysroot::producer::{Manifest, Package, PackageRef, TargetedPackage};
 use xous_sysroot::{Mode, Source};
 
 use crate::support::server::TestServer;
@@ -57,7 +57,7 @@ fn stand_in_toolchain(dir: &Path) -> DistRoot {
         let build = TargetedPackage {
             available: true,
             xz_url: Some(format!("https://static.rust-lang.org/dist/{DATE}/{name}")),
-            xz_hash: Some(xous_sysroot::hash::sha256_file(&archive).unwrap()),
+            xz_hash: Some(xous_sysroot::producer::sha256_file(&archive).unwrap()),
             ..Default::default()
         };
         let package = manifest
