@@ -219,92 +219,17 @@ pub fn copy_dist_root(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The host whose stand-in toolchain the upstream dist roots carry.
-pub const HOST: &str = "x86_64-unknown-linux-gnu";
+#[path = "../../../xous-sysroot/tests/it/support/stand_in.rs"]
+mod stand_in;
+pub use stand_in::{rustup, HOST};
 
-/// An "upstream" dist root standing in for static.rust-lang.org: a channel manifest for the
-/// shared build's release and rustc identity whose host components (`rustc`, `cargo`, host
-/// `rust-std`) are small stand-ins packaged here, plus the `rust` package (with a combined
-/// tarball) and a `minimal` profile, as the official manifests have.
+/// [`stand_in::stand_in_toolchain`] for the shared build's release and rustc identity, dated
+/// by its commit date.
 pub fn stand_in_upstream(dir: &Path) -> Result<xous_sysroot::producer::DistRoot> {
-    use xous_sysroot::producer::ComponentLayout;
-    use xous_sysroot::producer::{Manifest, Package, PackageRef, TargetedPackage};
-
     let rustc = &local_dist().rustc;
     let date = rustc
         .commit_date
-        .clone()
+        .as_deref()
         .context("rustc has a commit date")?;
-    let root = xous_sysroot::producer::DistRoot::new(dir.join("upstream"));
-    let mut manifest = Manifest::new(&date);
-    let mut rust = TargetedPackage {
-        available: true,
-        ..Default::default()
-    };
-    for pkg in ["rustc", "cargo", "rust-std"] {
-        let files = dir.join("stand-in").join(pkg);
-        let (path, body) = match pkg {
-            "rust-std" => (
-                format!("lib/rustlib/{HOST}/lib/libstd-stand-in.rlib"),
-                "not a real library\n".to_owned(),
-            ),
-            tool => (
-                format!("bin/{tool}"),
-                format!("#!/bin/sh\necho '{tool} {}'\n", rustc.identity()),
-            ),
-        };
-        fs::create_dir_all(files.join(&path).parent().unwrap())?;
-        fs::write(files.join(&path), body)?;
-        use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(files.join(&path), fs::Permissions::from_mode(0o755))?;
-        let source = if pkg == "rust-std" {
-            files.join("lib/rustlib").join(HOST)
-        } else {
-            files
-        };
-        let layout = ComponentLayout::package(pkg, &rustc.release, HOST);
-        let published = root.add_component(&layout, &date, &source, false)?;
-        manifest
-            .pkg
-            .entry(pkg.to_owned())
-            .or_insert_with(|| Package {
-                version: rustc.identity(),
-                git_commit_hash: rustc.commit_hash.clone(),
-                target: Default::default(),
-                other: Default::default(),
-            })
-            .target
-            .insert(HOST.to_owned(), published.build);
-        rust.components.push(PackageRef {
-            pkg: pkg.to_owned(),
-            target: HOST.to_owned(),
-            other: Default::default(),
-        });
-    }
-    // The combined `rust` tarball real manifests carry (rustup installs the components, not
-    // this, but a manifest validator wants every available build to have a URL).
-    let combined = root.add_component(
-        &ComponentLayout::package("rust", &rustc.release, HOST),
-        &date,
-        &dir.join("stand-in/rustc"),
-        false,
-    )?;
-    rust.available = combined.build.available;
-    rust.xz_url = combined.build.xz_url;
-    rust.xz_hash = combined.build.xz_hash;
-    manifest.pkg.insert(
-        "rust".into(),
-        Package {
-            version: rustc.identity(),
-            git_commit_hash: rustc.commit_hash.clone(),
-            target: [(HOST.to_owned(), rust)].into(),
-            other: Default::default(),
-        },
-    );
-    manifest.profiles.insert(
-        "minimal".into(),
-        vec!["rustc".into(), "cargo".into(), "rust-std".into()],
-    );
-    root.write_manifest(&rustc.release, &manifest)?;
-    Ok(root)
+    Ok(stand_in::stand_in_toolchain(dir, rustc, date)?)
 }

@@ -2,6 +2,7 @@
 //! synthetic components (and, for smoke tests, the host's real libstd).
 
 pub mod server;
+pub mod stand_in;
 
 use std::path::{Path, PathBuf};
 
