@@ -11,8 +11,8 @@ pub use crate::source::{release_zip_name, UPSTREAM_DIST_SERVER};
 
 // The channel manifest and its `.sha256`.
 pub use crate::manifest::{
-    is_sha256, parse_sha256_file, sha256_file_contents, Archive, Manifest, Package, PackageRef,
-    Rename, TargetedPackage, RUST_STD,
+    parse_sha256_file, sha256_file_contents, Archive, Manifest, Package, PackageRef, Rename,
+    TargetedPackage, RUST_STD,
 };
 
 // The rust-installer component layout, and the one reader of archives.
@@ -32,5 +32,5 @@ pub use crate::text::{command_line, shell_quote, tail, toml_string};
 /// The environment: reads that print `cargo:rerun-if-env-changed` inside build scripts, and
 /// the scrub that keeps a calling cargo's variables out of a child cargo.
 pub mod env {
-    pub use crate::env::{flag, in_build_script, scrub_cargo_env, var, var_os};
+    pub use crate::env::{flag, scrub_cargo_env, var, var_os};
 }

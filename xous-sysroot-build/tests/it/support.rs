@@ -137,12 +137,7 @@ pub fn assert_riscv32_executable(path: &Path) -> Result<()> {
 /// `cargo test` that runs us, into `target_dir`.
 pub fn firmware_cargo(rustc: &Path, target_dir: &Path) -> Command {
     let mut cmd = Command::new(cargo());
-    for (key, _) in std::env::vars_os() {
-        let k = key.to_string_lossy();
-        if (k.starts_with("CARGO_") && k != "CARGO_HOME") || k.starts_with("RUST") || k == "CARGO" {
-            cmd.env_remove(&key);
-        }
-    }
+    xous_sysroot::producer::env::scrub_cargo_env(&mut cmd);
     cmd.env("RUSTC", rustc).env("CARGO_TARGET_DIR", target_dir);
     cmd
 }
