@@ -18,7 +18,8 @@
 
 use crate::{HarnessError, Toolchain};
 use std::path::{Path, PathBuf};
-use xous_sysroot::{FileLock, InstallStatus, Installer, Mode, Source, Sysroot};
+use xous_sysroot::producer::FileLock;
+use xous_sysroot::{InstallStatus, Installer, Mode, Source, Sysroot};
 use xous_sysroot_build::local_dist::LocalDist;
 use xous_sysroot_build::Profile;
 
@@ -31,14 +32,7 @@ pub const DIST_SERVER_ENV: &str = "XOUS_SYSROOT_DIST_SERVER";
 /// A libstd already installed in private mode at `path` for the rustc `identity`
 /// (as `rustc -vV` gives it to [`xous_sysroot::RustcVersion::identity`]).
 pub fn private_sysroot(path: impl Into<PathBuf>, identity: impl Into<String>) -> Sysroot {
-    Sysroot {
-        path: path.into(),
-        target: crate::TARGET.to_string(),
-        mode: Mode::Private,
-        rustc: identity.into(),
-        source: String::new(),
-        status: InstallStatus::AlreadyInstalled,
-    }
+    Sysroot::existing(path, crate::TARGET, Mode::Private, identity)
 }
 
 /// Installs (or finds) the official-profile libstd for `toolchain` in private mode, with its
@@ -47,7 +41,7 @@ pub fn private_sysroot(path: impl Into<PathBuf>, identity: impl Into<String>) ->
 /// When `XOUS_SYSROOT_DIST_SERVER` is set, libstd comes from that dist server. Otherwise it
 /// is [`profile_sysroot`] with [`Profile::Official`].
 pub fn local_sysroot(toolchain: &Toolchain, target_dir: &Path) -> Result<Sysroot, HarnessError> {
-    match xous_sysroot::env::var(DIST_SERVER_ENV) {
+    match xous_sysroot::producer::env::var(DIST_SERVER_ENV) {
         Some(server) => Ok(install_private(
             toolchain,
             &server,

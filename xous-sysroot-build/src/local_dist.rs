@@ -19,7 +19,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use xous_sysroot::{FileLock, RustcVersion};
+use xous_sysroot::producer::FileLock;
+use xous_sysroot::RustcVersion;
 
 use crate::package::{package, PackageOptions, Packaged};
 use crate::{BuildError, LibstdBuild, LibstdBuilder, Profile, DEFAULT_TARGET};
@@ -153,14 +154,14 @@ impl LocalDist {
         if let Some(rustc) = self
             .rustc
             .clone()
-            .or_else(|| xous_sysroot::env::var_os(RUSTC_ENV).map(PathBuf::from))
+            .or_else(|| xous_sysroot::producer::env::var_os(RUSTC_ENV).map(PathBuf::from))
         {
             builder.rustc(rustc);
         }
         if let Some(cargo) = self
             .cargo
             .clone()
-            .or_else(|| xous_sysroot::env::var_os(CARGO_ENV).map(PathBuf::from))
+            .or_else(|| xous_sysroot::producer::env::var_os(CARGO_ENV).map(PathBuf::from))
         {
             builder.cargo(cargo);
         }
@@ -196,7 +197,7 @@ impl LocalDist {
                     .map_err(|e| BuildError::io("remove stale dist root", &dist_root, e))?;
             }
             let packaged = package(&sysroot, &self.target, &dist_root, &options)?;
-            xous_sysroot::dist::write_atomic(&stamp_path, expected.as_bytes())?;
+            xous_sysroot::producer::write_atomic(&stamp_path, expected.as_bytes())?;
             (packaged, true)
         };
         Ok(LocalDistOutput {
@@ -224,22 +225,22 @@ fn read_packaged(sysroot: &Path, target: &str, dist_root: &Path) -> Result<Packa
         target: info.target.clone(),
     };
     let date = rustc.commit_date.clone().ok_or_else(not_packaged)?;
-    let root = xous_sysroot::dist::DistRoot::new(dist_root);
+    let root = xous_sysroot::producer::DistRoot::new(dist_root);
     let manifest = root.manifest_path(&rustc.release);
     if !manifest.is_file() {
         return Err(not_packaged());
     }
     let dir = dist_root.join("dist").join(&date);
-    let layout = xous_sysroot::component::ComponentLayout::new(&rustc.release, &info.target);
+    let layout = xous_sysroot::producer::ComponentLayout::new(&rustc.release, &info.target);
     let with_sha = |name: String| -> Option<(PathBuf, String)> {
         let path = dir.join(&name);
         let text = fs::read_to_string(dir.join(format!("{name}.sha256"))).ok()?;
-        let sha = xous_sysroot::manifest::parse_sha256_file(&text, &name).ok()?;
+        let sha = xous_sysroot::producer::parse_sha256_file(&text, &name).ok()?;
         path.is_file().then_some((path, sha))
     };
     let xz = with_sha(layout.archive_name("tar.xz")).ok_or_else(not_packaged)?;
     let gz = with_sha(layout.archive_name("tar.gz"));
-    let zip = with_sha(xous_sysroot::source::release_zip_name(
+    let zip = with_sha(xous_sysroot::producer::release_zip_name(
         &info.target,
         &rustc.release,
     ));
@@ -280,7 +281,7 @@ pub fn find_cargo_target_dir() -> Option<PathBuf> {
         return Some(dir);
     }
     let dir =
-        PathBuf::from(xous_sysroot::env::var_os("CARGO_TARGET_DIR").filter(|d| !d.is_empty())?);
+        PathBuf::from(xous_sysroot::producer::env::var_os("CARGO_TARGET_DIR").filter(|d| !d.is_empty())?);
     Some(if dir.is_absolute() {
         dir
     } else {

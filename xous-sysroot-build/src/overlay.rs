@@ -10,9 +10,9 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use xous_sysroot::dist::DistRoot;
-use xous_sysroot::manifest::{Manifest, RUST_STD};
-use xous_sysroot::source::UPSTREAM_DIST_SERVER;
+use xous_sysroot::producer::DistRoot;
+use xous_sysroot::producer::UPSTREAM_DIST_SERVER;
+use xous_sysroot::producer::{Manifest, RUST_STD};
 
 use crate::BuildError;
 
@@ -97,7 +97,7 @@ pub fn overlay(dist_root: &Path, options: &OverlayOptions) -> Result<Overlaid, B
         )
     };
     let upstream =
-        xous_sysroot::dist::fetch_manifest(&upstream_url, options.allow_http, options.timeout)?;
+        xous_sysroot::producer::fetch_manifest(&upstream_url, options.allow_http, options.timeout)?;
 
     let upstream_package = upstream
         .pkg

@@ -11,7 +11,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use xous_sysroot::dist::{DistRoot, RustStd};
+use xous_sysroot::producer::{DistRoot, RustStd};
 use xous_sysroot::RustcVersion;
 
 use crate::info::BuildInfo;

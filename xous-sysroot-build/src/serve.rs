@@ -11,7 +11,7 @@
 //! root (`..` is refused, symlinks are followed only while they stay inside it).
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use xous_sysroot::source::UPSTREAM_DIST_SERVER;
+use xous_sysroot::producer::UPSTREAM_DIST_SERVER;
 
 use crate::BuildError;
 
@@ -27,7 +27,10 @@ use crate::BuildError;
 const MAX_CONNECTIONS: usize = 64;
 
 /// Longest request head (request line and headers) accepted.
-const MAX_HEAD: u64 = 16 * 1024;
+const MAX_HEAD: usize = 16 * 1024;
+
+/// Most headers a request may have.
+const MAX_HEADERS: usize = 64;
 
 /// How long a client may take to send its request, and to take each write of the answer.
 const IO_TIMEOUT: Duration = Duration::from_secs(30);
@@ -234,30 +237,23 @@ fn handle(stream: TcpStream, shared: &Shared) -> io::Result<()> {
     stream.set_read_timeout(Some(IO_TIMEOUT))?;
     stream.set_write_timeout(Some(IO_TIMEOUT))?;
     let peer = stream.peer_addr().ok();
-    let mut reader = BufReader::new(stream.try_clone()?).take(MAX_HEAD);
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line)?;
-    let mut range = None;
-    loop {
-        let mut header = String::new();
-        if reader.read_line(&mut header)? == 0 || header == "\r\n" || header == "\n" {
-            break;
+    let (method, target, answer, range) = match read_request(&mut &stream)? {
+        None => (
+            String::new(),
+            String::new(),
+            Answer::Status(400, "Bad Request"),
+            None,
+        ),
+        Some(r) if r.method != "GET" && r.method != "HEAD" => (
+            r.method,
+            r.target,
+            Answer::Status(405, "Method Not Allowed"),
+            None,
+        ),
+        Some(r) => {
+            let answer = resolve(shared, &r.target);
+            (r.method, r.target, answer, r.range)
         }
-        if let Some((name, value)) = header.split_once(':') {
-            if name.trim().eq_ignore_ascii_case("range") {
-                range = Some(value.trim().to_owned());
-            }
-        }
-    }
-    let mut parts = request_line.split_whitespace();
-    let method = parts.next().unwrap_or_default().to_owned();
-    let target = parts.next().unwrap_or_default().to_owned();
-    let answer = if method.is_empty() || target.is_empty() {
-        Answer::Status(400, "Bad Request")
-    } else if method != "GET" && method != "HEAD" {
-        Answer::Status(405, "Method Not Allowed")
-    } else {
-        resolve(shared, &target)
     };
     let mut out = stream;
     let (status, bytes, location) = respond(&mut out, &method, answer, range.as_deref())?;
@@ -273,6 +269,48 @@ fn handle(stream: TcpStream, shared: &Shared) -> io::Result<()> {
         });
     }
     Ok(())
+}
+
+/// The parts of a request head the server looks at.
+struct Request {
+    method: String,
+    target: String,
+    range: Option<String>,
+}
+
+/// Reads and parses a request head (at most [`MAX_HEAD`] bytes); `None` when it is malformed,
+/// too long, or the client stopped sending before its end.
+fn read_request(stream: &mut impl Read) -> io::Result<Option<Request>> {
+    let mut head = Vec::new();
+    let mut chunk = [0u8; 2048];
+    loop {
+        let n = stream.read(&mut chunk)?;
+        head.extend_from_slice(&chunk[..n]);
+        // httparse skips blank lines before the request line; this server has always taken
+        // the first line as the request line, so a blank one is a bad request.
+        if head.starts_with(b"\r\n") || head.starts_with(b"\n") {
+            return Ok(None);
+        }
+        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+        let mut request = httparse::Request::new(&mut headers);
+        match request.parse(&head) {
+            Ok(httparse::Status::Complete(_)) => {
+                let range = request
+                    .headers
+                    .iter()
+                    .find(|h| h.name.eq_ignore_ascii_case("range"))
+                    .and_then(|h| std::str::from_utf8(h.value).ok())
+                    .map(|v| v.trim().to_owned());
+                return Ok(Some(Request {
+                    method: request.method.unwrap_or_default().to_owned(),
+                    target: request.path.unwrap_or_default().to_owned(),
+                    range,
+                }));
+            }
+            Ok(httparse::Status::Partial) if n > 0 && head.len() < MAX_HEAD => {}
+            _ => return Ok(None),
+        }
+    }
 }
 
 /// Maps a request target to a file under the root, a redirect upstream, or an error status.
@@ -436,22 +474,18 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
-/// Decodes `%XX` escapes; `None` for a malformed escape or a result that is not UTF-8.
+/// Decodes `%XX` escapes; `None` for a malformed escape (which `percent_encoding` would pass
+/// through as it is) or a result that is not UTF-8.
 fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
+    let malformed = s.match_indices('%').any(|(i, _)| {
+        !s.get(i + 1..i + 3)
+            .is_some_and(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit()))
+    });
+    if malformed {
+        return None;
     }
-    String::from_utf8(out).ok()
+    let decoded = percent_encoding::percent_decode_str(s).decode_utf8().ok()?;
+    Some(decoded.into_owned())
 }
 
 #[cfg(test)]
@@ -477,6 +511,42 @@ mod tests {
         assert_eq!(percent_decode("%2e%2e").as_deref(), Some(".."));
         assert_eq!(percent_decode("%zz"), None);
         assert_eq!(percent_decode("%4"), None);
+    }
+
+    /// A client that sends its bytes one at a time.
+    struct Trickle<'a>(&'a [u8]);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let Some((first, rest)) = self.0.split_first() else {
+                return Ok(0);
+            };
+            buf[0] = *first;
+            self.0 = rest;
+            Ok(1)
+        }
+    }
+
+    #[test]
+    fn request_heads() {
+        let parse = |head: &str| read_request(&mut Trickle(head.as_bytes())).unwrap();
+        let r = parse("GET /dist/a%20b?x HTTP/1.1\r\nHost: x\r\nRange:  bytes=5-\r\n\r\n").unwrap();
+        assert_eq!(
+            (r.method.as_str(), r.target.as_str()),
+            ("GET", "/dist/a%20b?x")
+        );
+        assert_eq!(r.range.as_deref(), Some("bytes=5-"));
+        let r = parse("HEAD / HTTP/1.1\nhost: x\n\n").unwrap();
+        assert_eq!((r.method.as_str(), r.range), ("HEAD", None));
+        assert!(
+            parse("GET /x HTTP/1.1\r\nHost: x\r\n").is_none(),
+            "cut short"
+        );
+        assert!(parse("GET\r\n\r\n").is_none(), "no target");
+        assert!(parse("\r\n\r\n").is_none(), "blank request line");
+        assert!(parse("G\u{1}T / HTTP/1.1\r\n\r\n").is_none(), "bad method");
+        let long = format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(MAX_HEAD));
+        assert!(parse(&long).is_none(), "too long");
     }
 
     fn shared(root: &Path) -> Shared {

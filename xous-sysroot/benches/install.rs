@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use xous_sysroot::dist::{DistRoot, RustStd};
+use xous_sysroot::producer::{DistRoot, RustStd};
 use xous_sysroot::{Installer, Source};
 
 const TARGET: &str = xous_sysroot::DEFAULT_TARGET;

@@ -1,5 +1,11 @@
 //! The build-script flavour: the same install, with cargo's conventions for output
 //! (`cargo:` lines on stdout only, `error:`/`help:` on stderr and exit code 1 on failure).
+//!
+//! Every environment variable the installer reads is announced with
+//! `cargo:rerun-if-env-changed`. Any `rerun-if-*` line turns off cargo's default of rerunning
+//! the build script whenever a file of the package changes: from then on cargo reruns it only
+//! for the files and variables named. A build script using this crate must therefore print
+//! `cargo:rerun-if-changed=` for each of its own inputs (at least `build.rs`).
 
 use crate::{Installer, Sysroot};
 
@@ -10,6 +16,7 @@ use crate::{Installer, Sysroot};
 /// // build.rs
 /// let sysroot = xous_sysroot::build_script::install_or_exit(xous_sysroot::Installer::new().version_str("1.96.0").unwrap());
 /// println!("cargo:rustc-env=XOUS_SYSROOT={}", sysroot.path.display());
+/// println!("cargo:rerun-if-changed=build.rs");
 /// ```
 pub fn install_or_exit(installer: &Installer) -> Sysroot {
     match installer.install() {

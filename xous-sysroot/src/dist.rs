@@ -9,10 +9,11 @@ use std::io::{Seek, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::atomic::{write_atomic, write_atomic_with};
 use crate::component::ComponentLayout;
 use crate::error::{IoContext, Result};
 use crate::hash::HashingWriter;
-use crate::manifest::{sha256_file, Manifest, TargetedPackage};
+use crate::manifest::{sha256_file_contents, Manifest, TargetedPackage};
 use crate::source::{release_zip_name, UPSTREAM_DIST_SERVER};
 
 /// A dist root directory.
@@ -77,7 +78,7 @@ impl DistRoot {
         }
     }
 
-    /// Writes the manifest and its `.sha256` (each through a temporary file and a rename).
+    /// Writes the manifest and its `.sha256` (each atomically).
     pub fn write_manifest(&self, release: &str, manifest: &Manifest) -> Result<PathBuf> {
         let path = self.manifest_path(release);
         let text = manifest.stringify();
@@ -86,7 +87,7 @@ impl DistRoot {
         let sha = crate::hash::sha256_bytes(text.as_bytes());
         write_atomic(
             &path.with_file_name(format!("{name}.sha256")),
-            sha256_file(&sha, &name).as_bytes(),
+            sha256_file_contents(&sha, &name).as_bytes(),
         )?;
         Ok(path)
     }
@@ -176,12 +177,9 @@ impl DistRoot {
         let dir = self.root.join("dist").join(std.date);
         fs::create_dir_all(&dir).ctx("create directory", &dir)?;
         let path = dir.join(release_zip_name(std.target, std.release));
-        let tmp = path.with_extension("partial");
-        let file = fs::File::create(&tmp).ctx("create", &tmp)?;
-        let file = write_release_zip(std.files, std.target, std.release, file)?;
-        file.sync_all().ctx("write", &tmp)?;
-        drop(file);
-        fs::rename(&tmp, &path).ctx("rename into place", &path)?;
+        write_atomic_with(&path, |file, _| {
+            write_release_zip(std.files, std.target, std.release, file).map(drop)
+        })?;
         let sha = crate::hash::sha256_file(&path)?;
         write_sha256_file(&path, &sha)?;
         Ok((path, sha))
@@ -286,16 +284,14 @@ pub fn fetch_manifest(url: &str, allow_http: bool, timeout: Duration) -> Result<
     crate::source::fetch_verified_manifest(&transport, url, sha_required)
 }
 
-/// Writes a file through `write` into a temporary sibling, hashing it, then renames it into place.
+/// Writes a file atomically through `write`, hashing it; returns its SHA-256.
 fn write_hashed(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<String> {
-    let tmp = path.with_extension("partial");
-    let file = fs::File::create(&tmp).ctx("create", &tmp)?;
-    let mut out = HashingWriter::new(std::io::BufWriter::new(file));
-    write(&mut out)?;
-    out.flush().ctx("write", &tmp)?;
-    let sha = out.digest();
-    fs::rename(&tmp, path).ctx("rename into place", path)?;
-    Ok(sha)
+    write_atomic_with(path, |file, tmp| {
+        let mut out = HashingWriter::new(std::io::BufWriter::new(file));
+        write(&mut out)?;
+        out.flush().ctx("write", tmp)?;
+        Ok(out.digest())
+    })
 }
 
 /// Writes `<path>.sha256` for the file `path` whose SHA-256 is `sha`.
@@ -307,18 +303,8 @@ fn write_sha256_file(path: &Path, sha: &str) -> Result<()> {
         .into_owned();
     write_atomic(
         &path.with_file_name(format!("{name}.sha256")),
-        sha256_file(sha, &name).as_bytes(),
+        sha256_file_contents(sha, &name).as_bytes(),
     )
-}
-
-/// Writes `bytes` to `path` through a temporary sibling and a rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir).ctx("create directory", dir)?;
-    }
-    let tmp = path.with_extension("tmp-write");
-    fs::write(&tmp, bytes).ctx("write", &tmp)?;
-    fs::rename(&tmp, path).ctx("rename into place", path)
 }
 
 #[cfg(test)]

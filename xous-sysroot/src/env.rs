@@ -1,5 +1,6 @@
-//! The one place that reads user-facing environment variables, so that build scripts
-//! rerun when any of them changes.
+//! The environment: the one place that reads user-facing variables (so that build scripts
+//! rerun when any of them changes), and the one that keeps a calling cargo's variables out of
+//! a child cargo.
 
 use std::ffi::OsString;
 
@@ -32,4 +33,86 @@ pub fn flag(name: &str) -> Option<bool> {
 /// Whether this process is a cargo build script (cargo sets `OUT_DIR` and `TARGET` for them).
 pub fn in_build_script() -> bool {
     std::env::var_os("OUT_DIR").is_some() && std::env::var_os("TARGET").is_some()
+}
+
+/// Removes from `cmd` the variables through which a calling cargo (a build script, `cargo
+/// test`) or the user's shell would change a child cargo build: every `CARGO_*` and `__CARGO*`
+/// variable except cargo's home, network, registry and terminal settings, the compiler,
+/// rustdoc and their wrappers and flags, and make's jobserver variables. The child then builds
+/// as a fresh `cargo` in a clean shell would; set what it needs after this call.
+#[cfg(feature = "producer")]
+pub fn scrub_cargo_env(cmd: &mut std::process::Command) {
+    const KEEP_PREFIXES: [&str; 6] = [
+        "CARGO_HOME",
+        "CARGO_NET_",
+        "CARGO_HTTP_",
+        "CARGO_REGISTRIES_",
+        "CARGO_REGISTRY_",
+        "CARGO_TERM_",
+    ];
+    const REMOVE_EXACT: [&str; 11] = [
+        "CARGO",
+        "RUSTC",
+        "RUSTC_WRAPPER",
+        "RUSTC_WORKSPACE_WRAPPER",
+        "RUSTC_LINKER",
+        "RUSTFLAGS",
+        "RUSTDOC",
+        "RUSTDOCFLAGS",
+        "MAKEFLAGS",
+        "MFLAGS",
+        "CARGO_MAKEFLAGS",
+    ];
+    for (key, _) in std::env::vars_os() {
+        let Some(k) = key.to_str() else { continue };
+        let cargo_var = k.starts_with("CARGO_") && !KEEP_PREFIXES.iter().any(|p| k.starts_with(p));
+        if cargo_var || k.starts_with("__CARGO") || REMOVE_EXACT.contains(&k) {
+            cmd.env_remove(&key);
+        }
+    }
+}
+
+#[cfg(all(test, feature = "producer"))]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_scrubbed_child_inherits_no_cargo_settings() {
+        // `cargo test` runs this with CARGO, CARGO_MANIFEST_DIR, CARGO_PKG_NAME, ... set, as a
+        // build script is run.
+        assert!(
+            std::env::var_os("CARGO_MANIFEST_DIR").is_some(),
+            "run under cargo test"
+        );
+        let mut cmd = std::process::Command::new("env");
+        scrub_cargo_env(&mut cmd);
+        cmd.env("RUSTC", "set-after-the-scrub");
+        let out = cmd.output().unwrap();
+        let seen = String::from_utf8_lossy(&out.stdout);
+        let names: Vec<&str> = seen.lines().filter_map(|l| l.split('=').next()).collect();
+        assert!(seen.contains("RUSTC=set-after-the-scrub"), "{seen}");
+        for gone in ["CARGO", "CARGO_MANIFEST_DIR", "CARGO_PKG_NAME"] {
+            assert!(!names.contains(&gone), "{gone} leaked into the child");
+        }
+        let kept = |name: &&str| {
+            [
+                "CARGO_HOME",
+                "CARGO_NET_",
+                "CARGO_HTTP_",
+                "CARGO_REGISTR",
+                "CARGO_TERM_",
+            ]
+            .iter()
+            .any(|p| name.starts_with(p))
+        };
+        let leaked: Vec<&&str> = names
+            .iter()
+            .filter(|n| (n.starts_with("CARGO_") || n.starts_with("__CARGO")) && !kept(n))
+            .collect();
+        assert!(leaked.is_empty(), "{leaked:?}");
+        if std::env::var_os("HOME").is_some() {
+            assert!(names.contains(&"HOME"), "unrelated variables stay");
+        }
+    }
 }

@@ -35,6 +35,12 @@ pub enum Error {
         /// Why it was refused.
         reason: String,
     },
+    /// An install mode (`XOUS_SYSROOT_MODE`) that is neither `private` nor `toolchain`.
+    #[error("unknown install mode '{value}': expected 'private' or 'toolchain'\nhelp: set XOUS_SYSROOT_MODE to 'private' (the default) or 'toolchain', or unset it")]
+    InvalidMode {
+        /// The value that was given.
+        value: String,
+    },
     /// A URL is malformed or uses a scheme this build cannot fetch.
     #[error("cannot fetch '{url}': {reason}")]
     UnsupportedUrl {

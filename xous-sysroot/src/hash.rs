@@ -24,11 +24,6 @@ impl<R: Read> HashingReader<R> {
         }
     }
 
-    /// Bytes read so far.
-    pub fn bytes(&self) -> u64 {
-        self.bytes
-    }
-
     /// Reads what is left, then returns the hex digest of everything read and the byte count.
     pub fn finish(mut self) -> io::Result<(String, u64)> {
         Self::finish_ref(&mut self)

@@ -220,10 +220,7 @@ impl Installer {
         let mode = match self.mode {
             Some(mode) => mode,
             None => match env::var("XOUS_SYSROOT_MODE") {
-                Some(v) => v.parse().map_err(|reason| Error::UnsupportedUrl {
-                    url: format!("XOUS_SYSROOT_MODE={v}"),
-                    reason,
-                })?,
+                Some(v) => v.parse()?,
                 None => Mode::default(),
             },
         };

@@ -1,7 +1,7 @@
 //! Cross-process exclusive locks on files (advisory `flock`-style locks through `std::fs::File::lock`).
 
 use std::fs::{File, OpenOptions, TryLockError};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::error::{IoContext, Result};
 
@@ -10,7 +10,6 @@ use crate::error::{IoContext, Result};
 #[derive(Debug)]
 pub struct FileLock {
     _file: File,
-    path: PathBuf,
 }
 
 impl FileLock {
@@ -35,14 +34,6 @@ impl FileLock {
             }
             Err(TryLockError::Error(e)) => return Err(e).ctx("lock", path),
         }
-        Ok(FileLock {
-            _file: file,
-            path: path.to_path_buf(),
-        })
-    }
-
-    /// The lock file.
-    pub fn path(&self) -> &Path {
-        &self.path
+        Ok(FileLock { _file: file })
     }
 }

@@ -128,6 +128,7 @@ impl Manifest {
     }
 
     /// A new, empty manifest for a dist date.
+    #[cfg(feature = "producer")]
     pub fn new(date: impl Into<String>) -> Self {
         Manifest {
             manifest_version: "2".into(),
@@ -174,6 +175,7 @@ impl Manifest {
     }
 
     /// Writes the manifest as TOML.
+    #[cfg(feature = "producer")]
     pub fn stringify(&self) -> String {
         toml::to_string(self).expect("a manifest always serializes")
     }
@@ -190,6 +192,7 @@ impl Manifest {
     ///
     /// `version` is the identity of the rustc that built it. An existing `rust-std` package keeps
     /// its version (the overlay case, where it must agree; check with [`Manifest::rust_std`]).
+    #[cfg(feature = "producer")]
     pub fn add_rust_std(&mut self, target: &str, version: &str, build: TargetedPackage) {
         let package = self
             .pkg
@@ -254,23 +257,9 @@ impl TargetedPackage {
     }
 }
 
-impl ArchiveFormat {
-    /// Guesses the format from a file name.
-    pub fn from_name(name: &str) -> Option<Self> {
-        if name.ends_with(".tar.xz") {
-            Some(ArchiveFormat::TarXz)
-        } else if name.ends_with(".tar.gz") {
-            Some(ArchiveFormat::TarGz)
-        } else if name.ends_with(".zip") {
-            Some(ArchiveFormat::Zip)
-        } else {
-            None
-        }
-    }
-}
-
 /// The contents of a `.sha256` file for `file_name`, as the Rust dist server writes them.
-pub fn sha256_file(sha256: &str, file_name: &str) -> String {
+#[cfg(feature = "producer")]
+pub fn sha256_file_contents(sha256: &str, file_name: &str) -> String {
     format!("{sha256}  {file_name}\n")
 }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::download::Transport;
-use crate::error::{Error, IoContext, Result};
+use crate::error::{Error, Result};
 use crate::hash::sha256_bytes;
 use crate::manifest::{parse_sha256_file, Archive, ArchiveFormat, Manifest};
 use crate::version::RustcVersion;
@@ -33,9 +33,9 @@ pub enum Source {
     /// GitHub release assets `<target without -elf>_<release>.zip` with their published SHA-256
     /// `digest`, from `<api>/repos/<repo>/releases`.
     GithubReleases {
-        /// API root, normally [`GITHUB_API`].
+        /// API root, normally `https://api.github.com` (see [`Source::github`]).
         api: String,
-        /// `owner/name`, normally [`GITHUB_REPO`].
+        /// `owner/name`, normally `betrusted-io/rust`.
         repo: String,
     },
 }
@@ -295,16 +295,13 @@ impl CacheIndex {
 
     /// Records an entry (replacing one with the same hash), atomically.
     pub(crate) fn record(&self, entry: CacheEntry) -> Result<()> {
-        let dir = self.path.parent().expect("index path has a parent");
         let _lock = crate::lock::FileLock::exclusive(&self.path.with_extension("lock"), || {})?;
         let mut file = IndexFile {
             entry: self.entries(),
         };
         file.entry.retain(|e| e.sha256 != entry.sha256);
         file.entry.push(entry);
-        let tmp = dir.join(format!(".index-{}.tmp", std::process::id()));
-        std::fs::write(&tmp, toml::to_string(&file).expect("index serializes"))
-            .ctx("write", &tmp)?;
-        std::fs::rename(&tmp, &self.path).ctx("rename", &self.path)
+        let text = toml::to_string(&file).expect("index serializes");
+        crate::atomic::write_atomic(&self.path, text.as_bytes())
     }
 }

@@ -3,9 +3,12 @@
 use std::path::PathBuf;
 
 use crate::component::target_dir;
+use crate::error::Error;
+use crate::text::{shell_quote, toml_string};
 
 /// How the library is installed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum Mode {
     /// In a per-release sysroot under the cache directory, outside every directory rustup
     /// owns; target builds use it through `--sysroot` (see [`Sysroot::rustflags`]).
@@ -17,14 +20,14 @@ pub enum Mode {
 }
 
 impl std::str::FromStr for Mode {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
         match s.trim().to_ascii_lowercase().as_str() {
             "private" => Ok(Mode::Private),
             "toolchain" => Ok(Mode::Toolchain),
-            other => Err(format!(
-                "unknown install mode '{other}': expected 'private' or 'toolchain'"
-            )),
+            _ => Err(Error::InvalidMode {
+                value: s.chars().take(100).collect(),
+            }),
         }
     }
 }
@@ -40,6 +43,7 @@ impl std::fmt::Display for Mode {
 
 /// Whether this call installed anything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum InstallStatus {
     /// A matching, complete install was already there.
     AlreadyInstalled,
@@ -49,6 +53,7 @@ pub enum InstallStatus {
 
 /// An installed libstd.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Sysroot {
     /// The sysroot root: pass it as `--sysroot` (private mode) or it is the compiler's own.
     pub path: PathBuf,
@@ -65,6 +70,26 @@ pub struct Sysroot {
 }
 
 impl Sysroot {
+    /// A libstd for `target` already installed at `path` (for example by an earlier run)
+    /// for the rustc `rustc` (its identity, `1.96.0 (ac68faa20 2026-05-25)`): the status is
+    /// [`InstallStatus::AlreadyInstalled`] and the source unknown (empty). Nothing is checked;
+    /// [`Installer::status`](crate::Installer::status) reads what is really there.
+    pub fn existing(
+        path: impl Into<PathBuf>,
+        target: impl Into<String>,
+        mode: Mode,
+        rustc: impl Into<String>,
+    ) -> Self {
+        Sysroot {
+            path: path.into(),
+            target: target.into(),
+            mode,
+            rustc: rustc.into(),
+            source: String::new(),
+            status: InstallStatus::AlreadyInstalled,
+        }
+    }
+
     /// `<sysroot>/lib/rustlib/<target>`: the installed files.
     pub fn target_dir(&self) -> PathBuf {
         self.path.join(target_dir(&self.target))
@@ -105,8 +130,51 @@ impl Sysroot {
         );
         (name, self.rustflags().join(" "))
     }
+
+    /// [`Sysroot::cargo_env`] as a POSIX shell line: `export NAME='value'`.
+    pub fn cargo_env_export(&self) -> String {
+        let (name, value) = self.cargo_env();
+        format!("export {name}={}", shell_quote(&value))
+    }
 }
 
-fn toml_string(s: &str) -> String {
-    toml::Value::String(s.to_string()).to_string()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modes_parse_and_an_unknown_one_is_an_invalid_mode() {
+        assert_eq!(" Toolchain ".parse::<Mode>().unwrap(), Mode::Toolchain);
+        assert_eq!("private".parse::<Mode>().unwrap(), Mode::Private);
+        match "system".parse::<Mode>() {
+            Err(e @ Error::InvalidMode { .. }) => {
+                let text = e.to_string();
+                assert!(text.starts_with("unknown install mode 'system'"), "{text}");
+                assert!(text.contains("\nhelp: set XOUS_SYSROOT_MODE"), "{text}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_existing_sysroot_gives_the_same_flags_as_an_installed_one() {
+        let s = Sysroot::existing(
+            "/opt/my sysroot",
+            "riscv32imac-unknown-xous-elf",
+            Mode::Private,
+            "1.96.0",
+        );
+        assert_eq!(s.status, InstallStatus::AlreadyInstalled);
+        assert_eq!(s.rustflags(), ["--sysroot", "/opt/my sysroot"]);
+        assert_eq!(
+            s.cargo_config_arg(),
+            "target.riscv32imac-unknown-xous-elf.rustflags=[\"--sysroot\", \"/opt/my sysroot\"]"
+        );
+        assert_eq!(
+            s.cargo_env_export(),
+            "export CARGO_TARGET_RISCV32IMAC_UNKNOWN_XOUS_ELF_RUSTFLAGS='--sysroot /opt/my sysroot'"
+        );
+        let t = Sysroot::existing("/usr/lib/rust", "x", Mode::Toolchain, "1.96.0");
+        assert_eq!(t.cargo_env_export(), "export CARGO_TARGET_X_RUSTFLAGS=''");
+    }
 }

@@ -52,7 +52,7 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         dist_root: PathBuf,
         /// Upstream manifest: a .toml URL or path, or a dist server root
-        #[arg(long, default_value = xous_sysroot::source::UPSTREAM_DIST_SERVER)]
+        #[arg(long, default_value = xous_sysroot::producer::UPSTREAM_DIST_SERVER)]
         upstream: String,
         /// Release to overlay [default: the only one in the dist root]
         #[arg(long)]
@@ -76,7 +76,7 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
         /// Where missing /dist/ and /rustup/ paths redirect
-        #[arg(long, default_value = xous_sysroot::source::UPSTREAM_DIST_SERVER)]
+        #[arg(long, default_value = xous_sysroot::producer::UPSTREAM_DIST_SERVER)]
         upstream: String,
         /// Answer missing official paths with 404 instead of redirecting
         #[arg(long, conflicts_with = "upstream")]

@@ -7,7 +7,7 @@ use std::net::TcpStream;
 use std::process::{Command, Stdio};
 
 use anyhow::{ensure, Context, Result};
-use xous_sysroot::manifest::Manifest;
+use xous_sysroot::producer::Manifest;
 use xous_sysroot_build::DEFAULT_TARGET;
 
 use crate::support::{cargo, copy_dist_root, local_dist, rustc, scratch, stand_in_upstream};

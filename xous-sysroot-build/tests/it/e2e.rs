@@ -58,7 +58,7 @@ fn installer(mode: Mode, rustc: &Path, cache: &Path, server: &str, offline: bool
 fn private_args(sysroot: &Sysroot) -> Vec<String> {
     match sysroot.mode {
         Mode::Private => vec!["--config".into(), sysroot.cargo_config_arg()],
-        Mode::Toolchain => Vec::new(),
+        _ => Vec::new(),
     }
 }
 

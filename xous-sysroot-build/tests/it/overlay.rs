@@ -5,7 +5,7 @@
 use std::fs;
 
 use anyhow::{bail, ensure, Result};
-use xous_sysroot::manifest::{Manifest, TargetedPackage, RUST_STD};
+use xous_sysroot::producer::{Manifest, TargetedPackage, RUST_STD};
 use xous_sysroot_build::{overlay, BuildError, OverlayOptions, DEFAULT_TARGET};
 
 use crate::support::{copy_dist_root, local_dist, scratch, serve, stand_in_upstream, HOST};
@@ -28,7 +28,7 @@ fn overlay_keeps_upstream_and_adds_our_target() -> Result<()> {
     );
     up.renames.insert(
         "rustfmt".into(),
-        xous_sysroot::manifest::Rename {
+        xous_sysroot::producer::Rename {
             to: "rustfmt-preview".into(),
         },
     );
@@ -60,7 +60,7 @@ fn overlay_keeps_upstream_and_adds_our_target() -> Result<()> {
     let merged = Manifest::parse(&text, "overlay")?;
     // The .sha256 beside it matches (rustup and the installer check it first).
     let sha = fs::read_to_string(done.manifest.with_extension("toml.sha256"))?;
-    ensure!(sha.starts_with(&xous_sysroot::hash::sha256_bytes(text.as_bytes())));
+    ensure!(sha.starts_with(&xous_sysroot::producer::sha256_bytes(text.as_bytes())));
 
     // Everything upstream is there unchanged; ours is added; the rust package lists it.
     ensure!(merged.date == up.date && merged.renames == up.renames && merged.other == up.other);
@@ -72,7 +72,7 @@ fn overlay_keeps_upstream_and_adds_our_target() -> Result<()> {
             if name == "rust" {
                 expected
                     .extensions
-                    .push(xous_sysroot::manifest::PackageRef {
+                    .push(xous_sysroot::producer::PackageRef {
                         pkg: RUST_STD.into(),
                         target: DEFAULT_TARGET.into(),
                         other: Default::default(),
@@ -104,7 +104,7 @@ fn overlay_keeps_upstream_and_adds_our_target() -> Result<()> {
     );
 
     // The installer still finds our rust-std in the overlay manifest (read as a path).
-    ensure!(xous_sysroot::dist::DistRoot::new(&ours)
+    ensure!(xous_sysroot::producer::DistRoot::new(&ours)
         .read_manifest(release)?
         .unwrap()
         .rust_std(DEFAULT_TARGET)

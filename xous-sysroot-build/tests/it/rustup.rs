@@ -14,22 +14,9 @@ use xous_sysroot::{InstallStatus, Installer, Mode, Rustc, Source};
 use xous_sysroot_build::{overlay, OverlayOptions, BUILD_INFO_FILE_NAME, DEFAULT_TARGET};
 
 use crate::support::{
-    copy_dist_root, local_dist, rustc, scratch, serve, stand_in_upstream, statuses, tree, HOST,
+    copy_dist_root, local_dist, rustc, rustup, scratch, serve, stand_in_upstream, statuses, tree,
+    HOST,
 };
-
-fn rustup(home: &Path, server: &str) -> Command {
-    let mut cmd = Command::new("rustup");
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("RUSTUP_") {
-            cmd.env_remove(&key);
-        }
-    }
-    cmd.env("RUSTUP_HOME", home.join("rustup"))
-        .env("CARGO_HOME", home.join("cargo"))
-        .env("RUSTUP_DIST_SERVER", server)
-        .env("RUSTUP_UPDATE_ROOT", format!("{server}/rustup"));
-    cmd
-}
 
 fn run(mut cmd: Command) -> Result<String> {
     let out = cmd

@@ -137,12 +137,7 @@ pub fn assert_riscv32_executable(path: &Path) -> Result<()> {
 /// `cargo test` that runs us, into `target_dir`.
 pub fn firmware_cargo(rustc: &Path, target_dir: &Path) -> Command {
     let mut cmd = Command::new(cargo());
-    for (key, _) in std::env::vars_os() {
-        let k = key.to_string_lossy();
-        if (k.starts_with("CARGO_") && k != "CARGO_HOME") || k.starts_with("RUST") || k == "CARGO" {
-            cmd.env_remove(&key);
-        }
-    }
+    xous_sysroot::producer::env::scrub_cargo_env(&mut cmd);
     cmd.env("RUSTC", rustc).env("CARGO_TARGET_DIR", target_dir);
     cmd
 }
@@ -190,7 +185,7 @@ pub fn statuses(log: &RequestLog, suffix: &str) -> Vec<u16> {
 
 /// Every regular file under `dir` (relative path → contents).
 pub fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    xous_sysroot::component::list_files(dir)
+    xous_sysroot::producer::list_files(dir)
         .unwrap()
         .into_iter()
         .map(|rel| {
@@ -203,7 +198,7 @@ pub fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 /// A copy of the dist root `from` at `to` (hard links: archives are never written in place,
 /// manifests are replaced by a rename).
 pub fn copy_dist_root(from: &Path, to: &Path) -> Result<()> {
-    for rel in xous_sysroot::component::list_files(from)? {
+    for rel in xous_sysroot::producer::list_files(from)? {
         if rel
             .components()
             .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
@@ -219,92 +214,17 @@ pub fn copy_dist_root(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The host whose stand-in toolchain the upstream dist roots carry.
-pub const HOST: &str = "x86_64-unknown-linux-gnu";
+#[path = "../../../xous-sysroot/tests/it/support/stand_in.rs"]
+mod stand_in;
+pub use stand_in::{rustup, HOST};
 
-/// An "upstream" dist root standing in for static.rust-lang.org: a channel manifest for the
-/// shared build's release and rustc identity whose host components (`rustc`, `cargo`, host
-/// `rust-std`) are small stand-ins packaged here, plus the `rust` package (with a combined
-/// tarball) and a `minimal` profile, as the official manifests have.
-pub fn stand_in_upstream(dir: &Path) -> Result<xous_sysroot::dist::DistRoot> {
-    use xous_sysroot::component::ComponentLayout;
-    use xous_sysroot::manifest::{Manifest, Package, PackageRef, TargetedPackage};
-
+/// [`stand_in::stand_in_toolchain`] for the shared build's release and rustc identity, dated
+/// by its commit date.
+pub fn stand_in_upstream(dir: &Path) -> Result<xous_sysroot::producer::DistRoot> {
     let rustc = &local_dist().rustc;
     let date = rustc
         .commit_date
-        .clone()
+        .as_deref()
         .context("rustc has a commit date")?;
-    let root = xous_sysroot::dist::DistRoot::new(dir.join("upstream"));
-    let mut manifest = Manifest::new(&date);
-    let mut rust = TargetedPackage {
-        available: true,
-        ..Default::default()
-    };
-    for pkg in ["rustc", "cargo", "rust-std"] {
-        let files = dir.join("stand-in").join(pkg);
-        let (path, body) = match pkg {
-            "rust-std" => (
-                format!("lib/rustlib/{HOST}/lib/libstd-stand-in.rlib"),
-                "not a real library\n".to_owned(),
-            ),
-            tool => (
-                format!("bin/{tool}"),
-                format!("#!/bin/sh\necho '{tool} {}'\n", rustc.identity()),
-            ),
-        };
-        fs::create_dir_all(files.join(&path).parent().unwrap())?;
-        fs::write(files.join(&path), body)?;
-        use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(files.join(&path), fs::Permissions::from_mode(0o755))?;
-        let source = if pkg == "rust-std" {
-            files.join("lib/rustlib").join(HOST)
-        } else {
-            files
-        };
-        let layout = ComponentLayout::package(pkg, &rustc.release, HOST);
-        let published = root.add_component(&layout, &date, &source, false)?;
-        manifest
-            .pkg
-            .entry(pkg.to_owned())
-            .or_insert_with(|| Package {
-                version: rustc.identity(),
-                git_commit_hash: rustc.commit_hash.clone(),
-                target: Default::default(),
-                other: Default::default(),
-            })
-            .target
-            .insert(HOST.to_owned(), published.build);
-        rust.components.push(PackageRef {
-            pkg: pkg.to_owned(),
-            target: HOST.to_owned(),
-            other: Default::default(),
-        });
-    }
-    // The combined `rust` tarball real manifests carry (rustup installs the components, not
-    // this, but a manifest validator wants every available build to have a URL).
-    let combined = root.add_component(
-        &ComponentLayout::package("rust", &rustc.release, HOST),
-        &date,
-        &dir.join("stand-in/rustc"),
-        false,
-    )?;
-    rust.available = combined.build.available;
-    rust.xz_url = combined.build.xz_url;
-    rust.xz_hash = combined.build.xz_hash;
-    manifest.pkg.insert(
-        "rust".into(),
-        Package {
-            version: rustc.identity(),
-            git_commit_hash: rustc.commit_hash.clone(),
-            target: [(HOST.to_owned(), rust)].into(),
-            other: Default::default(),
-        },
-    );
-    manifest.profiles.insert(
-        "minimal".into(),
-        vec!["rustc".into(), "cargo".into(), "rust-std".into()],
-    );
-    root.write_manifest(&rustc.release, &manifest)?;
-    Ok(root)
+    Ok(stand_in::stand_in_toolchain(dir, rustc, date)?)
 }

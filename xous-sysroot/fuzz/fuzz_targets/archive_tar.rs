@@ -5,7 +5,7 @@
 mod scratch;
 
 use libfuzzer_sys::fuzz_target;
-use xous_sysroot::archive::unpack_component;
+use xous_sysroot::producer::unpack_component;
 
 fuzz_target!(|data: &[u8]| {
     let (run, staging) = scratch::fresh_run();

@@ -4,7 +4,7 @@
 mod scratch;
 
 use libfuzzer_sys::fuzz_target;
-use xous_sysroot::archive::unpack_release_zip_from;
+use xous_sysroot::producer::unpack_release_zip_from;
 
 fuzz_target!(|data: &[u8]| {
     let (run, staging) = scratch::fresh_run();

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use xous_sysroot::manifest::{parse_sha256_file, Manifest};
+use xous_sysroot::producer::{parse_sha256_file, Manifest};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {

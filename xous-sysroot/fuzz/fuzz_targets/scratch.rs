@@ -5,7 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use xous_sysroot::archive::{Extracted, Limits};
+use xous_sysroot::producer::Extracted;
+use xous_sysroot::Limits;
 use xous_sysroot::Result;
 
 /// The target every input is unpacked for.

@@ -155,7 +155,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let s = c.installer(true)?.install()?;
             let what = match s.status {
                 InstallStatus::AlreadyInstalled => "already installed",
-                InstallStatus::Installed => "installed",
+                _ => "installed",
             };
             println!(
                 "{what}: {} for rustc {} at {} ({} mode, from {})",
@@ -214,10 +214,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Env { common, format } => {
             let s = common.installer(true)?.install()?;
             match format {
-                EnvFormat::Shell => {
-                    let (name, value) = s.cargo_env();
-                    println!("export {name}='{}'", value.replace('\'', "'\\''"));
-                }
+                EnvFormat::Shell => println!("{}", s.cargo_env_export()),
                 EnvFormat::Config => print!("{}", s.cargo_config()),
                 EnvFormat::ConfigArg => println!("{}", s.cargo_config_arg()),
                 EnvFormat::Flags => println!("{}", s.rustflags().join(" ")),

@@ -75,7 +75,7 @@ fn refuses_bad_manifests() {
 #[test]
 fn sha256_files() {
     let hash = "0f".repeat(32);
-    let text = sha256_file(&hash, "channel-rust-1.96.0.toml");
+    let text = sha256_file_contents(&hash, "channel-rust-1.96.0.toml");
     assert_eq!(parse_sha256_file(&text, "x").unwrap(), hash);
     assert!(parse_sha256_file("nope", "x").is_err());
 }

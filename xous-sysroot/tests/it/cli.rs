@@ -52,3 +52,26 @@ fn status_env_and_list_describe_the_install() {
     let list = cli(&server.url(), &cache, &["list"]).output().unwrap();
     assert!(String::from_utf8_lossy(&list.stdout).contains("rustc 1.96.0 (ac68faa20 2026-05-25)"));
 }
+
+#[test]
+fn a_bad_xous_sysroot_mode_is_its_own_error_and_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (root, _) = synthetic_dist(tmp.path(), RUSTC, TARGET, 1000, false);
+    let server = TestServer::start(root.path());
+    let cache = tmp.path().join("cache");
+    for command in ["install", "status"] {
+        let out = cli(&server.url(), &cache, &[command])
+            .env("XOUS_SYSROOT_MODE", "sandbox")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{command}: {stderr}");
+        assert!(
+            stderr.starts_with("error: unknown install mode 'sandbox': expected 'private' or 'toolchain'\nhelp: set XOUS_SYSROOT_MODE"),
+            "{command}: {stderr}"
+        );
+        assert!(!stderr.contains("cannot fetch"), "{stderr}");
+        assert!(!cache.exists(), "{command} wrote to the cache");
+    }
+    assert!(server.requests("").is_empty(), "the server was asked");
+}

@@ -7,9 +7,10 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use xous_sysroot::archive::{unpack_component, unpack_release_zip, Limits};
-use xous_sysroot::dist::DistRoot;
-use xous_sysroot::source::{release_zip_name, UPSTREAM_DIST_SERVER};
+use xous_sysroot::producer::DistRoot;
+use xous_sysroot::producer::{release_zip_name, UPSTREAM_DIST_SERVER};
+use xous_sysroot::producer::{unpack_component, unpack_release_zip};
+use xous_sysroot::Limits;
 use xous_sysroot::Source;
 
 use crate::support::server::TestServer;
@@ -480,7 +481,7 @@ pub fn through_the_installer(cases: &[Case]) -> Vec<Outcome> {
     cases
         .iter()
         .map(|case| {
-            let sha = xous_sysroot::hash::sha256_bytes(&case.bytes);
+            let sha = xous_sysroot::producer::sha256_bytes(&case.bytes);
             let sha = if case.wrong_hash { "0".repeat(64) } else { sha };
             let mut i = installer(&server.url(), &cache);
             i.force(true).limits(LIMITS);

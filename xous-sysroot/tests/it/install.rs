@@ -187,7 +187,7 @@ fn release_zip_from_a_github_style_api() {
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("site");
     std::fs::create_dir_all(site.join("download")).unwrap();
-    let zip_name = xous_sysroot::source::release_zip_name(TARGET, "1.96.0");
+    let zip_name = xous_sysroot::producer::release_zip_name(TARGET, "1.96.0");
     let zip_path = site.join("download").join(&zip_name);
     {
         let mut zip = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
@@ -199,7 +199,7 @@ fn release_zip_from_a_github_style_api() {
         std::io::Write::write_all(&mut zip, b"1.96.0\n").unwrap();
         zip.finish().unwrap();
     }
-    let sha = xous_sysroot::hash::sha256_file(&zip_path).unwrap();
+    let sha = xous_sysroot::producer::sha256_file(&zip_path).unwrap();
     let server = TestServer::start(&site);
     let api = site.join("repos/betrusted-io/rust");
     std::fs::create_dir_all(&api).unwrap();

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use xous_sysroot::dist::{DistRoot, RustStd};
+use xous_sysroot::producer::{DistRoot, RustStd};
 use xous_sysroot::{Error, Rustc, Source};
 
 use crate::support::{server::TestServer, snapshot};

@@ -2,10 +2,11 @@
 //! synthetic components (and, for smoke tests, the host's real libstd).
 
 pub mod server;
+pub mod stand_in;
 
 use std::path::{Path, PathBuf};
 
-use xous_sysroot::dist::{DistRoot, Published, RustStd};
+use xous_sysroot::producer::{DistRoot, Published, RustStd};
 
 /// The default target of the crate, spelled once for the tests.
 pub const TARGET: &str = xous_sysroot::DEFAULT_TARGET;
@@ -104,7 +105,7 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, String)> {
                 stack.push(path.clone());
                 "dir".to_string()
             } else if meta.is_file() {
-                match xous_sysroot::hash::sha256_file(&path) {
+                match xous_sysroot::producer::sha256_file(&path) {
                     Ok(sha) => format!("file {} {sha}", meta.len()),
                     Err(_) => continue,
                 }
