@@ -19,7 +19,7 @@
 use crate::{HarnessError, Toolchain};
 use std::path::{Path, PathBuf};
 use xous_sysroot::producer::FileLock;
-use xous_sysroot::{InstallStatus, Installer, Mode, Source, Sysroot};
+use xous_sysroot::{Installer, Mode, Source, Sysroot};
 use xous_sysroot_build::local_dist::LocalDist;
 use xous_sysroot_build::Profile;
 
