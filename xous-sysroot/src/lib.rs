@@ -58,9 +58,18 @@
 //!   a stamp written last records version, source, hashes and files.
 //! * A cross-process lock serializes installs; a process killed at any instant leaves the
 //!   previous install or none, and the next call repairs it.
+//!
+//! # Building libstd from `rust-src` (feature `build`)
+//!
+//! With the `build` feature (off by default), `build::LibstdBuilder` builds the libstd from
+//! the toolchain's `rust-src` with the exact rustc that will use it. It lives here, not in the
+//! producer crate `xous-sysroot-build` (which depends on this one and re-exports it), so that
+//! the installer can reach it without a dependency cycle; the `build` module says why.
 #![warn(missing_docs)]
 
 pub mod archive;
+#[cfg(feature = "build")]
+pub mod build;
 pub mod build_script;
 pub mod component;
 pub mod dist;
