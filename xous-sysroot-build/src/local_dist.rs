@@ -133,7 +133,7 @@ impl LocalDist {
             format!(
                 "{}-{}",
                 self.profile.name(),
-                crate::toolchain::target_dir_name(&self.target)
+                xous_sysroot::producer::target_name(&self.target)
             )
         };
         self.target_dir.join("xous-libstd").join(name)
@@ -214,10 +214,8 @@ impl LocalDist {
 
 /// The description of an up-to-date dist root, read back from its files.
 fn read_packaged(sysroot: &Path, target: &str, dist_root: &Path) -> Result<Packaged, BuildError> {
-    let target_root = sysroot
-        .join("lib/rustlib")
-        .join(crate::toolchain::target_dir_name(target));
-    let info = crate::info::BuildInfo::read(&target_root)?;
+    let target_root = sysroot.join(xous_sysroot::producer::target_dir(target));
+    let info = crate::BuildInfo::read(&target_root)?;
     let rustc = info.rustc_version()?;
     let not_packaged = || BuildError::NotPackaged {
         dist_root: dist_root.to_owned(),

@@ -14,8 +14,7 @@ use std::path::{Path, PathBuf};
 use xous_sysroot::producer::{DistRoot, RustStd};
 use xous_sysroot::RustcVersion;
 
-use crate::info::BuildInfo;
-use crate::{BuildError, BUILD_INFO_FILE_NAME};
+use crate::{BuildError, BuildInfo, LibstdError, BUILD_INFO_FILE_NAME};
 
 /// How to package.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,9 +71,7 @@ pub fn package(
     dist_root: &Path,
     options: &PackageOptions,
 ) -> Result<Packaged, BuildError> {
-    let target_root = sysroot
-        .join("lib/rustlib")
-        .join(crate::toolchain::target_dir_name(target));
+    let target_root = sysroot.join(xous_sysroot::producer::target_dir(target));
     let info = BuildInfo::read(&target_root)?;
     let rustc = info.rustc_version()?;
     let date = match (&options.date, &rustc.commit_date) {
@@ -110,7 +107,7 @@ pub fn package(
         link_or_copy(&from, &staged_lib.join(entry.file_name()))?;
     }
     if rlibs == 0 {
-        return Err(BuildError::NotBuilt { path: target_root });
+        return Err(LibstdError::NotBuilt { path: target_root }.into());
     }
     link_or_copy(
         &target_root.join(BUILD_INFO_FILE_NAME),
@@ -196,6 +193,9 @@ mod tests {
             &PackageOptions::default(),
         )
         .unwrap_err();
-        assert!(matches!(err, BuildError::NotBuilt { .. }), "{err}");
+        assert!(
+            matches!(err, BuildError::Libstd(LibstdError::NotBuilt { .. })),
+            "{err}"
+        );
     }
 }

@@ -52,9 +52,22 @@ impl ComponentLayout {
     }
 }
 
-/// `lib/rustlib/<target>`.
+/// `lib/rustlib/<name>`, `name` as [`target_name`] decides: where a sysroot keeps a target's
+/// files.
 pub fn target_dir(target: &str) -> PathBuf {
-    Path::new("lib").join("rustlib").join(target)
+    Path::new("lib").join("rustlib").join(target_name(target))
+}
+
+/// The directory name rustc uses under `lib/rustlib/` for `target`: the triple itself, or
+/// the file stem for a target JSON path (`specs/armv7a-unknown-xous-elf.json` gives
+/// `armv7a-unknown-xous-elf`). The one place that decides it, for the installer and the
+/// builder alike.
+pub fn target_name(target: &str) -> &str {
+    let path = Path::new(target);
+    match (path.extension(), path.file_stem()) {
+        (Some(ext), Some(stem)) if ext == "json" => stem.to_str().unwrap_or(target),
+        _ => target,
+    }
 }
 
 /// A relative path with `/` separators, as manifests and archives spell them.
@@ -69,3 +82,5 @@ pub fn unix_path(path: &Path) -> String {
 mod write;
 #[cfg(feature = "producer")]
 pub use write::list_files;
+#[cfg(test)]
+mod tests;

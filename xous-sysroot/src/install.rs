@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use crate::component::target_dir;
+use crate::component::{target_dir, target_name};
 use crate::error::{Error, IoContext, Result};
 use crate::stamp::Stamp;
 
@@ -46,7 +46,7 @@ impl Destination {
             .unwrap_or(0);
         self.rustlib().join(format!(
             "{prefix}{}-{}-{}-{nanos}",
-            self.target,
+            target_name(&self.target),
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::Relaxed)
         ))
@@ -62,8 +62,9 @@ impl Destination {
             let name = entry.file_name();
             let name = name.to_string_lossy();
             let ours = [STAGING, TRASH].iter().any(|p| {
-                name.strip_prefix(p)
-                    .is_some_and(|rest| rest.starts_with(&format!("{}-", self.target)))
+                name.strip_prefix(p).is_some_and(|rest| {
+                    rest.starts_with(&format!("{}-", target_name(&self.target)))
+                })
             });
             if ours {
                 fs::remove_dir_all(entry.path()).ctx("remove leftover", entry.path())?;

@@ -2,6 +2,8 @@
 #![warn(missing_docs)]
 
 mod archive;
+#[cfg(feature = "build")]
+pub mod build;
 mod atomic;
 pub mod build_script;
 mod component;

@@ -19,7 +19,7 @@ pub use crate::manifest::{
 pub use crate::archive::{
     unpack_component, unpack_release_zip, unpack_release_zip_from, Extracted,
 };
-pub use crate::component::{list_files, target_dir, unix_path, ComponentLayout};
+pub use crate::component::{list_files, target_dir, target_name, unix_path, ComponentLayout};
 
 // Hashing, files, locks.
 pub use crate::atomic::{write_atomic, write_atomic_with};

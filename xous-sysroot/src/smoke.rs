@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 use std::process::Stdio;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::error::{Error, Result};
 use crate::version::Rustc;
@@ -18,7 +19,13 @@ pub(crate) fn smoke_compile(
     target: &str,
     source: &str,
 ) -> Result<()> {
-    let out_dir = sysroot.join(".smoke");
+    // Per process and call: several checks of one shared sysroot may run at once.
+    static CALLS: AtomicU32 = AtomicU32::new(0);
+    let out_dir = sysroot.join(format!(
+        ".smoke-{}-{}",
+        std::process::id(),
+        CALLS.fetch_add(1, Ordering::Relaxed)
+    ));
     let failed = |e: std::io::Error| Error::Rustc {
         command: format!("{} (smoke compile)", rustc.program().display()),
         detail: e.to_string(),

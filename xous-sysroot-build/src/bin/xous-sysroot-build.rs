@@ -116,6 +116,10 @@ struct BuildArgs {
     /// Take library/'s dependencies from crates.io
     #[arg(long)]
     registry: bool,
+    /// Never use the network: fail unless library/'s dependencies are vendored [default: on
+    /// when CARGO_NET_OFFLINE is set]
+    #[arg(long)]
+    offline: bool,
     /// Extra feature of the library/sysroot crate (repeatable)
     #[arg(long = "feature", value_name = "FEATURE")]
     features: Vec<String>,
@@ -185,6 +189,9 @@ fn build(args: &BuildArgs) -> Result<(PathBuf, BuildStatus)> {
                 planned.profile
             )
         });
+    if args.offline {
+        builder.offline(true);
+    }
     if let Some(cargo) = &args.cargo {
         builder.cargo(cargo);
     }

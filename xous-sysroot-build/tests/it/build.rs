@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use anyhow::{bail, ensure, Context, Result};
 use xous_sysroot_build::{
-    verify_sysroot, BuildError, BuildInfo, BuildStatus, LibstdBuilder, Profile,
+    verify_sysroot, BuildInfo, BuildStatus, LibstdBuilder, LibstdError, Profile,
     BUILD_INFO_FILE_NAME, DEFAULT_TARGET, STAMP_FILE_NAME,
 };
 
@@ -113,7 +113,7 @@ fn rustc_accepts_the_sysroot() -> Result<()> {
     // And rejects a sysroot without it, with the error naming the sysroot.
     let empty = tempfile::tempdir()?;
     match verify_sysroot(&rustc(), empty.path(), DEFAULT_TARGET) {
-        Err(e @ BuildError::SysrootRejected { .. }) => {
+        Err(e @ LibstdError::SysrootRejected { .. }) => {
             ensure!(e.to_string().contains(&empty.path().display().to_string()))
         }
         other => bail!("expected SysrootRejected, got {other:?}"),
@@ -250,9 +250,13 @@ fn mismatched_rust_src_is_refused_before_building() -> Result<()> {
         .rust_src(src.path())
         .on_build_start(|_| panic!("must not start"));
     match builder.build() {
-        Err(e @ BuildError::VersionMismatch { .. }) => {
+        Err(e @ LibstdError::VersionMismatch { .. }) => {
             let msg = e.to_string();
+            let release = xous_sysroot_build::RustcIdentity::probe(&rustc())?
+                .release()
+                .to_owned();
             ensure!(msg.contains("Rust 1.0.0"), "{msg}");
+            ensure!(msg.contains(&format!("is {release}")), "{msg}");
             ensure!(msg.contains("rust-web-src"), "{msg}");
         }
         other => bail!("expected VersionMismatch, got {other:?}"),
@@ -267,7 +271,7 @@ fn missing_rust_src_names_the_packages_that_install_it() -> Result<()> {
     let mut builder = LibstdBuilder::new(out.path(), DEFAULT_TARGET);
     builder.rustc(rustc()).cargo(cargo()).rust_src(empty.path());
     match builder.build() {
-        Err(e @ BuildError::RustSrcMissing { .. }) => {
+        Err(e @ LibstdError::RustSrcMissing { .. }) => {
             let msg = e.to_string();
             ensure!(msg.contains("rustup component add rust-src"), "{msg}");
             ensure!(msg.contains("apt-get install rust-web-src"), "{msg}");
@@ -285,7 +289,7 @@ fn missing_cargo_and_unknown_target_are_reported() -> Result<()> {
         .rustc(rustc())
         .cargo(out.path().join("no-such-cargo"));
     match builder.build() {
-        Err(e @ BuildError::CargoNotFound { .. }) => {
+        Err(e @ LibstdError::CargoNotFound { .. }) => {
             ensure!(e.to_string().contains("cargo-web"), "{e}")
         }
         other => bail!("expected CargoNotFound, got {other:?}"),
@@ -293,7 +297,7 @@ fn missing_cargo_and_unknown_target_are_reported() -> Result<()> {
     let mut builder = LibstdBuilder::new(out.path(), "riscv32imac-unknown-nowhere-elf");
     builder.rustc(rustc()).cargo(cargo());
     match builder.build() {
-        Err(BuildError::TargetUnsupported { target, .. }) => {
+        Err(LibstdError::TargetUnsupported { target, .. }) => {
             ensure!(target == "riscv32imac-unknown-nowhere-elf")
         }
         other => bail!("expected TargetUnsupported, got {other:?}"),

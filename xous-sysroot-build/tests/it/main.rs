@@ -11,6 +11,7 @@ mod cli;
 mod e2e;
 mod overlay;
 mod repro;
+mod rust_src;
 mod rustup;
 mod serve;
 mod support;

@@ -10,9 +10,9 @@ use std::fs;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use xous_sysroot::RustcVersion;
 
-use crate::{BuildError, LibstdBuild, Profile};
+use super::{LibstdBuild, LibstdError, Profile};
+use crate::RustcVersion;
 
 /// File name of the build record in `<sysroot>/lib/rustlib/<target>/`.
 pub const BUILD_INFO_FILE_NAME: &str = "xous-libstd-build.toml";
@@ -26,7 +26,8 @@ pub const BUILD_INFO_FORMAT: u32 = 1;
 pub struct BuildInfo {
     /// [`BUILD_INFO_FORMAT`] of the writer.
     pub format: u32,
-    /// The tool that built it: `xous-sysroot-build <version>`.
+    /// The builder that built it: `xous-sysroot-build <version>` (the producer's name, kept
+    /// since the builder moved into `xous-sysroot`'s `build` feature).
     pub producer: String,
     /// The target (the directory name under `lib/rustlib/`).
     pub target: String,
@@ -56,7 +57,7 @@ impl BuildInfo {
         BuildInfo {
             format: BUILD_INFO_FORMAT,
             producer: concat!("xous-sysroot-build ", env!("CARGO_PKG_VERSION")).to_owned(),
-            target: crate::toolchain::target_dir_name(&build.target),
+            target: crate::component::target_name(&build.target).to_owned(),
             profile: build.profile,
             debug_assertions: build.profile.debug_assertions(),
             features: build.features.clone(),
@@ -69,27 +70,27 @@ impl BuildInfo {
     }
 
     /// Reads the record in `target_root` (`<sysroot>/lib/rustlib/<target>`).
-    pub fn read(target_root: &Path) -> Result<Self, BuildError> {
+    pub fn read(target_root: &Path) -> Result<Self, LibstdError> {
         let path = target_root.join(BUILD_INFO_FILE_NAME);
         let text = match fs::read_to_string(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(BuildError::NotBuilt {
+                return Err(LibstdError::NotBuilt {
                     path: target_root.to_owned(),
                 })
             }
-            Err(e) => return Err(BuildError::io("read", &path, e)),
+            Err(e) => return Err(LibstdError::io("read", &path, e)),
         };
-        toml::from_str(&text).map_err(|e| BuildError::InvalidBuildInfo {
+        toml::from_str(&text).map_err(|e| LibstdError::InvalidBuildInfo {
             path,
             message: e.to_string(),
         })
     }
 
     /// Writes the record into `target_root`.
-    pub fn write(&self, target_root: &Path) -> Result<(), BuildError> {
+    pub fn write(&self, target_root: &Path) -> Result<(), LibstdError> {
         let path = target_root.join(BUILD_INFO_FILE_NAME);
-        fs::write(&path, self.to_toml()).map_err(|e| BuildError::io("write", &path, e))
+        fs::write(&path, self.to_toml()).map_err(|e| LibstdError::io("write", &path, e))
     }
 
     /// The record as TOML.
@@ -98,51 +99,10 @@ impl BuildInfo {
     }
 
     /// The rustc identity parsed from [`BuildInfo::rustc_verbose_version`].
-    pub fn rustc_version(&self) -> Result<RustcVersion, BuildError> {
+    pub fn rustc_version(&self) -> Result<RustcVersion, LibstdError> {
         Ok(RustcVersion::parse(&self.rustc_verbose_version)?)
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn round_trips_through_toml() {
-        let info = BuildInfo {
-            format: BUILD_INFO_FORMAT,
-            producer: "xous-sysroot-build 0.1.0".into(),
-            target: "riscv32imac-unknown-xous-elf".into(),
-            profile: Profile::Official,
-            debug_assertions: true,
-            features: vec!["panic-unwind".into(), "compiler-builtins-mem".into()],
-            compiler_builtins_c: false,
-            compiler_builtins_c_note: Some("no C compiler found".into()),
-            rustc: "1.96.0 (ac68faa20 2026-05-25)".into(),
-            rustc_verbose_version: "rustc 1.96.0 (ac68faa20 2026-05-25)\nbinary: rustc\n\
-                commit-hash: ac68faa20c58cbccd01ee7208bf3b6e93a7d7f96\n\
-                commit-date: 2026-05-25\nhost: x86_64-unknown-linux-gnu\nrelease: 1.96.0\n"
-                .into(),
-            cargo: "cargo 1.96.0".into(),
-        };
-        let text = info.to_toml();
-        assert!(text.contains("profile = \"official\""), "{text}");
-        assert!(text.contains("compiler-builtins-c = false"), "{text}");
-        let back: BuildInfo = toml::from_str(&text).unwrap();
-        assert_eq!(back, info);
-        let version = back.rustc_version().unwrap();
-        assert_eq!(version.identity(), info.rustc);
-        assert_eq!(version.commit_date.as_deref(), Some("2026-05-25"));
-    }
-
-    #[test]
-    fn missing_record_says_build_first() {
-        let dir = tempfile::tempdir().unwrap();
-        let err = BuildInfo::read(dir.path()).unwrap_err();
-        assert!(matches!(err, BuildError::NotBuilt { .. }), "{err}");
-        assert!(
-            err.to_string().contains("xous-sysroot-build build"),
-            "{err}"
-        );
-    }
-}
+mod tests;

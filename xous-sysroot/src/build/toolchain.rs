@@ -1,5 +1,5 @@
-//! Probing the toolchain: rustc's identity, its rust-src, the target, the linker and a C
-//! compiler for the target.
+//! Probing the toolchain for a libstd build: rustc's identity, its rust-src, the target, the
+//! linker and a C compiler for the target.
 
 use std::ffi::OsStr;
 use std::fs;
@@ -7,12 +7,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use xous_sysroot::{Rustc, RustcVersion};
-
-use crate::BuildError;
+use super::LibstdError;
+use crate::{Rustc, RustcVersion};
 
 /// The rustc that builds (and alone can consume) a libstd: its path, its identity as
-/// [`xous_sysroot::RustcVersion`] (the same parser the installer uses), and what a build needs
+/// [`RustcVersion`] (the same parser the installer uses), and what a build needs
 /// besides.
 ///
 /// A libstd is usable only by the exact rustc that built it: compare `verbose_version` (or at
@@ -32,13 +31,13 @@ pub struct RustcIdentity {
 }
 
 impl RustcIdentity {
-    /// Runs `rustc -vV` and `rustc --print sysroot` through [`xous_sysroot::Rustc`].
-    pub fn probe(rustc: &Path) -> Result<Self, BuildError> {
-        let verbose_version = run_stdout(rustc, &["-vV"], |source| BuildError::RustcNotFound {
+    /// Runs `rustc -vV` and `rustc --print sysroot` through [`Rustc`].
+    pub fn probe(rustc: &Path) -> Result<Self, LibstdError> {
+        let verbose_version = run_stdout(rustc, &["-vV"], |source| LibstdError::RustcNotFound {
             rustc: rustc.to_owned(),
             source,
         })?;
-        let malformed = |detail: String| BuildError::ToolFailed {
+        let malformed = |detail: String| LibstdError::ToolFailed {
             command: format!("{} -vV", rustc.display()),
             status: detail,
             stderr: verbose_version.clone(),
@@ -63,14 +62,24 @@ impl RustcIdentity {
     pub fn release(&self) -> &str {
         &self.version.release
     }
+
+    /// The rustup toolchain this rustc belongs to: the name of its sysroot when that lies in a
+    /// `toolchains` directory (`~/.rustup/toolchains/1.96.0-x86_64-unknown-linux-gnu`).
+    pub fn rustup_toolchain(&self) -> Option<String> {
+        let sysroot = fs::canonicalize(&self.sysroot).unwrap_or_else(|_| self.sysroot.clone());
+        (sysroot.parent()?.file_name()? == "toolchains")
+            .then(|| sysroot.file_name())
+            .flatten()
+            .map(|name| name.to_string_lossy().into_owned())
+    }
 }
 
 /// Runs `program args` and returns its stdout; a start failure goes through `not_found`.
 pub(crate) fn run_stdout(
     program: &Path,
     args: &[&str],
-    not_found: impl FnOnce(std::io::Error) -> BuildError,
-) -> Result<String, BuildError> {
+    not_found: impl FnOnce(std::io::Error) -> LibstdError,
+) -> Result<String, LibstdError> {
     let out = Command::new(program)
         .args(args)
         .env("RUSTC_BOOTSTRAP", "1")
@@ -78,7 +87,7 @@ pub(crate) fn run_stdout(
         .output()
         .map_err(not_found)?;
     if !out.status.success() {
-        return Err(BuildError::ToolFailed {
+        return Err(LibstdError::ToolFailed {
             command: format!("{} {}", program.display(), args.join(" ")),
             status: out.status.to_string(),
             stderr: String::from_utf8_lossy(&out.stderr).trim().to_owned(),
@@ -100,7 +109,7 @@ pub(crate) struct RustSrc {
 
 impl RustSrc {
     /// Finds the sources under `root` (explicit) or in rustc's sysroot.
-    pub fn locate(rustc: &RustcIdentity, root: Option<&Path>) -> Result<Self, BuildError> {
+    pub fn locate(rustc: &RustcIdentity, root: Option<&Path>) -> Result<Self, LibstdError> {
         let root = match root {
             Some(r) => r.to_owned(),
             None => rustc.sysroot.join("lib/rustlib/src/rust"),
@@ -111,10 +120,11 @@ impl RustSrc {
             .iter()
             .map(|krate| library.join(krate).join("Cargo.toml"))
             .find(|m| m.is_file())
-            .ok_or_else(|| BuildError::RustSrcMissing {
+            .ok_or_else(|| LibstdError::RustSrcMissing {
                 path: root.clone(),
                 rustc: rustc.path.clone(),
                 release: rustc.release().to_owned(),
+                toolchain: rustc.rustup_toolchain(),
             })?;
         Ok(RustSrc {
             root,
@@ -128,14 +138,14 @@ impl RustSrc {
     /// Debian's `rust-web-src` has `src/version`; plain source tarballs have `version`;
     /// rustup's `rust-src` component has neither (it lives inside the toolchain it
     /// belongs to), and then nothing is checked. Returns the version found, if any.
-    pub fn check_version(&self, rustc: &RustcIdentity) -> Result<Option<String>, BuildError> {
+    pub fn check_version(&self, rustc: &RustcIdentity) -> Result<Option<String>, LibstdError> {
         for file in [self.root.join("version"), self.root.join("src/version")] {
             let Ok(text) = fs::read_to_string(&file) else {
                 continue;
             };
             let src_version = text.split_whitespace().next().unwrap_or("").to_owned();
             if src_version != rustc.release() {
-                return Err(BuildError::VersionMismatch {
+                return Err(LibstdError::VersionMismatch {
                     rust_src: self.root.clone(),
                     version_file: file,
                     src_version,
@@ -149,33 +159,21 @@ impl RustSrc {
     }
 }
 
-/// The directory name rustc uses under `lib/rustlib/` for `target` (the file stem for
-/// a target JSON path).
-pub(crate) fn target_dir_name(target: &str) -> String {
-    let path = Path::new(target);
-    if path.extension() == Some(OsStr::new("json")) {
-        if let Some(stem) = path.file_stem() {
-            return stem.to_string_lossy().into_owned();
-        }
-    }
-    target.to_owned()
-}
-
 /// Checks that rustc knows `target`; returns the linker its spec names (if any).
 pub(crate) fn target_linker(
     rustc: &RustcIdentity,
     target: &str,
-) -> Result<Option<String>, BuildError> {
+) -> Result<Option<String>, LibstdError> {
     let is_json = Path::new(target).extension() == Some(OsStr::new("json"));
     if !is_json {
         let list = run_stdout(&rustc.path, &["--print", "target-list"], |source| {
-            BuildError::RustcNotFound {
+            LibstdError::RustcNotFound {
                 rustc: rustc.path.clone(),
                 source,
             }
         })?;
         if !list.lines().any(|l| l.trim() == target) {
-            return Err(BuildError::TargetUnsupported {
+            return Err(LibstdError::TargetUnsupported {
                 target: target.to_owned(),
                 rustc: rustc.path.clone(),
             });
@@ -190,13 +188,13 @@ pub(crate) fn target_linker(
             "--target",
             target,
         ],
-        |source| BuildError::RustcNotFound {
+        |source| LibstdError::RustcNotFound {
             rustc: rustc.path.clone(),
             source,
         },
     )?;
     let spec: serde_json::Value =
-        serde_json::from_str(&spec).map_err(|e| BuildError::ToolFailed {
+        serde_json::from_str(&spec).map_err(|e| LibstdError::ToolFailed {
             command: format!(
                 "{} --print target-spec-json --target {target}",
                 rustc.path.display()
@@ -332,25 +330,4 @@ fn elf_machine_for(target: &str) -> Option<u16> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn target_dir_name_uses_json_stem() {
-        assert_eq!(
-            target_dir_name("riscv32imac-unknown-xous-elf"),
-            "riscv32imac-unknown-xous-elf"
-        );
-        assert_eq!(
-            target_dir_name("/x/armv7a-unknown-xous-elf.json"),
-            "armv7a-unknown-xous-elf"
-        );
-    }
-
-    #[test]
-    fn elf_machines() {
-        assert_eq!(elf_machine_for("riscv32imac-unknown-xous-elf"), Some(243));
-        assert_eq!(elf_machine_for("armv7a-unknown-xous-elf"), Some(40));
-        assert_eq!(elf_machine_for("mips-unknown-none"), None);
-    }
-}
+mod tests;
