@@ -1,7 +1,7 @@
-//! Makes sure the libstd for the toolchain's exact rustc is installed, with a progress bar on a
-//! terminal and one plain line when something was installed (nothing on the no-op path).
-
-use std::io::IsTerminal;
+//! Makes sure the libstd for the toolchain's exact rustc is installed: from the cache, the dist
+//! servers, the release zips, else built from the toolchain's `rust-src` (on by default here;
+//! `XOUS_SYSROOT_BUILD_FROM_SOURCE=0` turns it off). A progress bar on a terminal, plain notice
+//! lines elsewhere, nothing at all with `-q` or on the no-op path.
 
 use xous_sysroot::{InstallStatus, Installer, Sysroot};
 
@@ -19,10 +19,12 @@ pub fn ensure(toolchain: &Toolchain, target: &str, quiet: bool) -> Result<Sysroo
     installer
         .rustc(toolchain.rustc())
         .version(version.clone())
-        .target(target);
-    let bar = !quiet && std::io::stderr().is_terminal();
-    if bar {
-        installer.progress(xous_sysroot::progress_bar());
+        .target(target)
+        .build_from_source(
+            xous_sysroot::producer::env::flag("XOUS_SYSROOT_BUILD_FROM_SOURCE").unwrap_or(true),
+        );
+    if !quiet {
+        installer.progress(xous_sysroot::stderr_progress());
     }
     let sysroot = installer.install().map_err(|e| e.to_string())?;
     if sysroot.status == InstallStatus::Installed && !quiet {

@@ -278,8 +278,9 @@ pub fn find_cargo_target_dir() -> Option<PathBuf> {
     {
         return Some(dir);
     }
-    let dir =
-        PathBuf::from(xous_sysroot::producer::env::var_os("CARGO_TARGET_DIR").filter(|d| !d.is_empty())?);
+    let dir = PathBuf::from(
+        xous_sysroot::producer::env::var_os("CARGO_TARGET_DIR").filter(|d| !d.is_empty())?,
+    );
     Some(if dir.is_absolute() {
         dir
     } else {

@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 use xous_sysroot::producer::{DistRoot, RustStd};
 use xous_sysroot::RustcVersion;
 
-use crate::{BuildError, BuildInfo, LibstdError, BUILD_INFO_FILE_NAME};
+use xous_sysroot::build::stage_component;
+
+use crate::{BuildError, BuildInfo};
 
 /// How to package.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,27 +94,7 @@ pub fn package(
         .tempdir_in(dist_root)
         .map_err(|e| BuildError::io("create staging directory in", dist_root, e))?;
     let files = staging.path().join("files");
-    let lib = target_root.join("lib");
-    let staged_lib = files.join("lib");
-    fs::create_dir_all(&staged_lib)
-        .map_err(|e| BuildError::io("create directory", &staged_lib, e))?;
-    let mut rlibs = 0;
-    for entry in fs::read_dir(&lib).map_err(|e| BuildError::io("list", &lib, e))? {
-        let entry = entry.map_err(|e| BuildError::io("list", &lib, e))?;
-        let from = entry.path();
-        if !entry.file_type().is_ok_and(|t| t.is_file()) {
-            continue;
-        }
-        rlibs += usize::from(from.extension().is_some_and(|e| e == "rlib"));
-        link_or_copy(&from, &staged_lib.join(entry.file_name()))?;
-    }
-    if rlibs == 0 {
-        return Err(LibstdError::NotBuilt { path: target_root }.into());
-    }
-    link_or_copy(
-        &target_root.join(BUILD_INFO_FILE_NAME),
-        &files.join(BUILD_INFO_FILE_NAME),
-    )?;
+    stage_component(&target_root, &files)?;
 
     let root = DistRoot::new(dist_root);
     let std = RustStd {
@@ -143,16 +125,6 @@ pub fn package(
     })
 }
 
-/// Hard-links `from` to `to`, copying when the file systems differ.
-fn link_or_copy(from: &Path, to: &Path) -> Result<(), BuildError> {
-    if fs::hard_link(from, to).is_ok() {
-        return Ok(());
-    }
-    fs::copy(from, to)
-        .map(drop)
-        .map_err(|e| BuildError::io("copy", from, e))
-}
-
 /// Refuses a date that is not `YYYY-MM-DD` (it becomes a directory name and a manifest field).
 fn check_date(date: &str) -> Result<(), BuildError> {
     let parts: Vec<&str> = date.split('-').collect();
@@ -173,6 +145,7 @@ fn check_date(date: &str) -> Result<(), BuildError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::LibstdError;
 
     #[test]
     fn dates_must_be_iso() {

@@ -35,6 +35,14 @@ pub enum Error {
         /// Why it was refused.
         reason: String,
     },
+    /// Building libstd from the toolchain's `rust-src` (the last source) failed.
+    #[cfg(feature = "build")]
+    #[error(transparent)]
+    LocalBuild(Box<crate::build::LibstdError>),
+    /// A libstd build profile (`XOUS_SYSROOT_BUILD_PROFILE`) that does not exist.
+    #[cfg(feature = "build")]
+    #[error("XOUS_SYSROOT_BUILD_PROFILE: {0}\nhelp: set it to one of those, or unset it for the default ('official')")]
+    InvalidProfile(crate::build::ParseProfileError),
     /// An install mode (`XOUS_SYSROOT_MODE`) that is neither `private` nor `toolchain`.
     #[error("unknown install mode '{value}': expected 'private' or 'toolchain'\nhelp: set XOUS_SYSROOT_MODE to 'private' (the default) or 'toolchain', or unset it")]
     InvalidMode {

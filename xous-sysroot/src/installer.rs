@@ -45,6 +45,10 @@ pub struct Installer {
     smoke_test: bool,
     limits: Limits,
     force: bool,
+    #[cfg(feature = "build")]
+    build_from_source: Option<bool>,
+    #[cfg(feature = "build")]
+    build_profile: Option<crate::build::Profile>,
 }
 
 impl std::fmt::Debug for Installer {
@@ -98,6 +102,10 @@ impl Installer {
             smoke_test: true,
             limits: Limits::default(),
             force: false,
+            #[cfg(feature = "build")]
+            build_from_source: None,
+            #[cfg(feature = "build")]
+            build_profile: None,
         }
     }
 
@@ -216,6 +224,25 @@ impl Installer {
         self
     }
 
+    /// Whether to build libstd from the toolchain's `rust-src` when no other source has one,
+    /// as the last source (feature `build`). Unset: `XOUS_SYSROOT_BUILD_FROM_SOURCE`, else off,
+    /// so a build script never starts a build of a minute or two unasked. The build runs
+    /// cargo with `RUSTC_BOOTSTRAP=1` for that one process only (std's build needs unstable
+    /// flags, as the Xous fork's release job does); the caller's environment is untouched.
+    #[cfg(feature = "build")]
+    pub fn build_from_source(&mut self, enabled: bool) -> &mut Self {
+        self.build_from_source = Some(enabled);
+        self
+    }
+
+    /// The profile of a build from `rust-src`. Unset: `XOUS_SYSROOT_BUILD_PROFILE`, else
+    /// [`Profile::Official`](crate::build::Profile::Official), the Xous fork's release build.
+    #[cfg(feature = "build")]
+    pub fn build_profile(&mut self, profile: crate::build::Profile) -> &mut Self {
+        self.build_profile = Some(profile);
+        self
+    }
+
     fn settings(&self) -> Result<Settings> {
         let mode = match self.mode {
             Some(mode) => mode,
@@ -252,6 +279,16 @@ impl Installer {
                         .unwrap_or_else(|| crate::source::GITHUB_API.into());
                     sources.push(Source::GithubReleases { api, repo });
                 }
+                #[cfg(feature = "build")]
+                if self
+                    .build_from_source
+                    .or_else(|| env::flag("XOUS_SYSROOT_BUILD_FROM_SOURCE"))
+                    .unwrap_or(false)
+                {
+                    sources.push(Source::RustSrc {
+                        profile: self.chosen_build_profile()?,
+                    });
+                }
                 sources
             }
         };
@@ -267,6 +304,15 @@ impl Installer {
             offline,
             rustc: self.rustc.clone().unwrap_or_else(Rustc::active),
         })
+    }
+
+    #[cfg(feature = "build")]
+    fn chosen_build_profile(&self) -> Result<crate::build::Profile> {
+        match (self.build_profile, env::var("XOUS_SYSROOT_BUILD_PROFILE")) {
+            (Some(profile), _) => Ok(profile),
+            (None, Some(value)) => value.parse().map_err(Error::InvalidProfile),
+            (None, None) => Ok(crate::build::Profile::default()),
+        }
     }
 
     fn destination(&self, s: &Settings, version: Option<&RustcVersion>) -> Result<Destination> {
@@ -402,6 +448,25 @@ impl Installer {
                         rustc: e.rustc,
                     })
                     .collect(),
+                #[cfg(feature = "build")]
+                Source::RustSrc { profile } => {
+                    let build = crate::from_source::LocalBuild {
+                        rustc: &s.rustc,
+                        version: &version,
+                        target: &self.target,
+                        cache_dir: &s.cache_dir,
+                        profile: *profile,
+                        offline: s.offline,
+                        progress: &self.progress,
+                    };
+                    match build.offer() {
+                        Ok(offer) => vec![offer],
+                        Err(e) => {
+                            attempts.push((source.to_string(), e));
+                            continue;
+                        }
+                    }
+                }
                 _ => match resolve(source, &transport, &version, &self.target) {
                     Ok(offers) => offers,
                     Err(e) => {
@@ -498,23 +563,18 @@ impl Installer {
             format => {
                 let mut out = None;
                 cache.stream(transport, archive, &mut |reader| {
-                    let extracted = if format == ArchiveFormat::TarXz {
-                        unpack_component(
-                            xz2::read::XzDecoder::new(reader),
-                            target,
-                            staging.root(),
-                            &archive.url,
-                            self.limits,
-                        )?
-                    } else {
-                        unpack_component(
-                            flate2::read::GzDecoder::new(reader),
-                            target,
-                            staging.root(),
-                            &archive.url,
-                            self.limits,
-                        )?
+                    let decoded: Box<dyn std::io::Read + '_> = match format {
+                        ArchiveFormat::TarXz => Box::new(xz2::read::XzDecoder::new(reader)),
+                        ArchiveFormat::TarGz => Box::new(flate2::read::GzDecoder::new(reader)),
+                        _ => Box::new(reader),
                     };
+                    let extracted = unpack_component(
+                        decoded,
+                        target,
+                        staging.root(),
+                        &archive.url,
+                        self.limits,
+                    )?;
                     out = Some(extracted);
                     Ok(())
                 })?;

@@ -2,9 +2,9 @@
 #![warn(missing_docs)]
 
 mod archive;
+mod atomic;
 #[cfg(feature = "build")]
 pub mod build;
-mod atomic;
 pub mod build_script;
 mod component;
 #[cfg(feature = "producer")]
@@ -12,6 +12,8 @@ mod dist;
 mod download;
 mod env;
 mod error;
+#[cfg(feature = "build")]
+mod from_source;
 mod hash;
 mod install;
 mod installer;
@@ -35,7 +37,7 @@ pub use installer::{default_cache_dir, Installer, Listing, DEFAULT_TARGET};
 pub use manifest::ArchiveFormat;
 pub use progress::Progress;
 #[cfg(feature = "progress-bar")]
-pub use progress_bar::progress_bar;
+pub use progress_bar::{progress_bar, stderr_progress};
 pub use source::{CacheEntry, Source};
 pub use stamp::{FileRecord, Fingerprint, Stamp};
 pub use sysroot::{InstallStatus, Mode, Sysroot};

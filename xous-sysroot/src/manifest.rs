@@ -119,6 +119,9 @@ pub enum ArchiveFormat {
     TarGz,
     /// The Xous project's release zip (`lib/rustlib/<target>/...` and `RUST_VERSION`).
     Zip,
+    /// rust-installer tarball, uncompressed: how the installer keeps a libstd it built on this
+    /// machine (compressing it only to decompress it again would cost time and gain nothing).
+    Tar,
 }
 
 impl Manifest {

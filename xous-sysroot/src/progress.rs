@@ -35,6 +35,29 @@ pub enum Progress {
         /// The attempt about to start, from 2.
         attempt: u32,
     },
+    /// No prebuilt libstd was found: building one from the toolchain's `rust-src` (the slow
+    /// path, a minute or two), announced only when the build really starts.
+    BuildingFromSource {
+        /// The identity of the rustc it is built for and with.
+        rustc: String,
+        /// The `rust-src` directory it is built from.
+        rust_src: String,
+    },
+}
+
+impl Progress {
+    /// The line worth printing for this event even where no progress bar is drawn, if any.
+    pub fn notice(&self) -> Option<String> {
+        match self {
+            Progress::BuildingFromSource { rustc, rust_src } => Some(format!(
+                "no prebuilt libstd for rustc {rustc}; building it from rust-src at {rust_src}, about 1-2 minutes"
+            )),
+            Progress::Retrying { error, attempt } => {
+                Some(format!("retrying (attempt {attempt}) after: {error}"))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// The callback type.

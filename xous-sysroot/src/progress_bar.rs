@@ -25,8 +25,25 @@ pub fn progress_bar() -> impl Fn(&Progress) + Send + Sync + 'static {
             bar.set_position(*bytes);
         }
         Progress::SmokeTest => bar.set_message("checking the library with rustc"),
-        Progress::Retrying { error, attempt } => {
-            bar.println(format!("retrying (attempt {attempt}) after: {error}"))
+        Progress::Retrying { .. } => bar.println(event.notice().unwrap_or_default()),
+        Progress::BuildingFromSource { .. } => {
+            bar.println(event.notice().unwrap_or_default());
+            bar.set_message("building libstd from rust-src");
+            bar.enable_steady_tick(std::time::Duration::from_millis(200));
         }
+    }
+}
+
+/// What a command-line tool shows on stderr: the [`progress_bar`] on a terminal, otherwise
+/// only the events' [`Progress::notice`] lines (no bar in logs and pipes).
+pub fn stderr_progress() -> Box<dyn Fn(&Progress) + Send + Sync + 'static> {
+    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        Box::new(progress_bar())
+    } else {
+        Box::new(|event: &Progress| {
+            if let Some(line) = event.notice() {
+                eprintln!("{line}");
+            }
+        })
     }
 }

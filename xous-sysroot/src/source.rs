@@ -38,6 +38,13 @@ pub enum Source {
         /// `owner/name`, normally `betrusted-io/rust`.
         repo: String,
     },
+    /// A libstd built on this machine from the toolchain's `rust-src` with the exact rustc it
+    /// is for, then packed into the cache and installed like a download (feature `build`).
+    #[cfg(feature = "build")]
+    RustSrc {
+        /// The build profile.
+        profile: crate::build::Profile,
+    },
 }
 
 impl Source {
@@ -55,6 +62,9 @@ impl Source {
             Source::Cache => false,
             Source::DistServer(url) => url.contains("://") && !url.starts_with("file://"),
             Source::GithubReleases { .. } => true,
+            // Offline it builds from a vendor directory or stops saying what is missing.
+            #[cfg(feature = "build")]
+            Source::RustSrc { .. } => false,
         }
     }
 }
@@ -66,6 +76,13 @@ impl fmt::Display for Source {
             Source::DistServer(url) => write!(f, "dist server '{url}'"),
             Source::GithubReleases { api, repo } => {
                 write!(f, "GitHub releases of '{repo}' ({api})")
+            }
+            #[cfg(feature = "build")]
+            Source::RustSrc { profile } => {
+                write!(
+                    f,
+                    "a local build from the toolchain's rust-src (profile {profile})"
+                )
             }
         }
     }
@@ -88,7 +105,10 @@ pub(crate) fn resolve(
     target: &str,
 ) -> Result<Vec<Offer>> {
     match source {
+        // The installer asks these itself: they need its cache and settings.
         Source::Cache => Ok(Vec::new()),
+        #[cfg(feature = "build")]
+        Source::RustSrc { .. } => Ok(Vec::new()),
         Source::DistServer(root) => {
             resolve_dist(root.trim_end_matches('/'), transport, version, target)
         }

@@ -1,6 +1,5 @@
 //! `xous-sysroot`: install, inspect, verify and remove the prebuilt libstd of a tier-3 target.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -96,6 +95,13 @@ struct Common {
     /// Allow plain http:// to non-loopback hosts
     #[arg(long)]
     allow_http: bool,
+    /// Never build libstd from the toolchain's rust-src when no prebuilt one exists
+    /// [default: XOUS_SYSROOT_BUILD_FROM_SOURCE, else build]
+    #[arg(long)]
+    no_build: bool,
+    /// Profile of a build from rust-src [default: XOUS_SYSROOT_BUILD_PROFILE, else official]
+    #[arg(long)]
+    build_profile: Option<xous_sysroot::build::Profile>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -133,6 +139,12 @@ impl Common {
         if self.allow_http {
             i.allow_insecure_http(true);
         }
+        // On by default here, unlike in the library: a person at a prompt asked for a libstd.
+        let build = xous_sysroot::producer::env::flag("XOUS_SYSROOT_BUILD_FROM_SOURCE");
+        i.build_from_source(!self.no_build && build.unwrap_or(true));
+        if let Some(p) = self.build_profile {
+            i.build_profile(p);
+        }
         if let Some(r) = &self.rustc {
             i.rustc(Rustc::new(r));
         }
@@ -142,8 +154,8 @@ impl Common {
         if let Some(s) = &self.sysroot {
             i.sysroot(s);
         }
-        if progress && std::io::stderr().is_terminal() {
-            i.progress(xous_sysroot::progress_bar());
+        if progress {
+            i.progress(xous_sysroot::stderr_progress());
         }
         Ok(i)
     }

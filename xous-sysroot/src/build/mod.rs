@@ -11,6 +11,7 @@
 //! | `builder.rs` | [`LibstdBuilder`]: settings, the lock, stamp check, staging and swap |
 //! | `plan.rs` | resolving toolchain, sources, dependencies, features and flags before a build |
 //! | `cargo.rs` | the one cargo process: its command line, environment and JSON messages |
+//! | `component.rs` | [`stage_component`]: which built files a rust-std component holds |
 //! | `stamp.rs` | the stamp: the hash over every input, and reading it back |
 //! | `toolchain.rs` | probing rustc, rust-src, the target's linker and a C compiler |
 //! | `info.rs` | [`BuildInfo`], the build record shipped with the libstd |
@@ -49,6 +50,7 @@
 
 mod builder;
 mod cargo;
+mod component;
 mod error;
 mod info;
 mod plan;
@@ -61,6 +63,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 pub use builder::LibstdBuilder;
+pub use component::stage_component;
 pub use error::LibstdError;
 pub use info::{BuildInfo, BUILD_INFO_FILE_NAME, BUILD_INFO_FORMAT};
 pub use toolchain::RustcIdentity;
