@@ -12,40 +12,16 @@
 //! Rounds alternate the contenders; medians and per-round ratios are printed as Markdown.
 //! `BENCH_ROUNDS` (default 3) and `BENCH_NOOP_RUNS` (default 40) set the sizes.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 const TARGET: &str = "riscv32imac-unknown-xous-elf";
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
+#[path = "../tests/support/mod.rs"]
+mod support;
 
-fn copy_example(dir: &Path) -> PathBuf {
-    let src = workspace().join("examples/hello-xous");
-    let dst = dir.join("hello-xous");
-    std::fs::create_dir_all(dst.join("src")).unwrap();
-    for file in ["Cargo.toml", "src/lib.rs", "src/main.rs"] {
-        std::fs::copy(src.join(file), dst.join(file)).unwrap();
-    }
-    dst
-}
-
-/// The environment every contender runs in: Debian's toolchain, no network, no dist server.
-fn debian<'a>(cmd: &'a mut Command, cache: &Path) -> &'a mut Command {
-    cmd.env("RUSTC", "/usr/bin/rustc")
-        .env("RUSTDOC", "/usr/bin/rustdoc")
-        .env("CARGO", "/usr/bin/cargo")
-        .env("XOUS_SYSROOT_CACHE_DIR", cache)
-        .env("XOUS_SYSROOT_GITHUB_REPO", "none")
-        .env_remove("XOUS_SYSROOT_DIST_SERVER")
-        .env_remove("CARGO_TARGET_DIR")
-        .env_remove("RUSTFLAGS")
-}
+use support::{cargo_xous, copy_example, debian, rustc_release, workspace, CARGO, RUSTC};
 
 fn run(cmd: &mut Command) -> Duration {
     let start = Instant::now();
@@ -60,16 +36,9 @@ fn run(cmd: &mut Command) -> Duration {
     took
 }
 
-fn cargo_xous(project: &Path, cache: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-xous"));
-    cmd.arg("xous").args(args).current_dir(project);
-    debian(&mut cmd, cache);
-    cmd
-}
-
 /// `-Zbuild-std` of `project` into its own (empty) target directory, then `xous-run` of it.
 fn build_std_then_run(project: &Path, xous_run: &Path, sysroot: &Path, cache: &Path) -> Duration {
-    let mut build = Command::new("/usr/bin/cargo");
+    let mut build = Command::new(CARGO);
     build
         .args(["build", "-Zbuild-std=std,panic_abort", "--target", TARGET])
         .env("RUSTC_BOOTSTRAP", "1")
@@ -79,8 +48,8 @@ fn build_std_then_run(project: &Path, xous_run: &Path, sysroot: &Path, cache: &P
     exec.arg(project.join(format!("target/{TARGET}/debug/hello-xous")))
         .args(["a", "b"])
         .env("XOUS_RUN_SYSROOT", sysroot)
-        .env("XOUS_FIRMWARE_RUSTC", "/usr/bin/rustc")
-        .env("XOUS_FIRMWARE_CARGO", "/usr/bin/cargo");
+        .env("XOUS_FIRMWARE_RUSTC", RUSTC)
+        .env("XOUS_FIRMWARE_CARGO", CARGO);
     run(&mut build) + run(&mut exec)
 }
 
@@ -124,7 +93,7 @@ fn main() {
     let warm_cache = scratch.path().join("warm-cache");
     let warm = copy_example(&scratch.path().join("warm"));
     run(cargo_xous(&warm, &warm_cache, &["run", "--", "a", "b"]).env("XOUS_RUN_TIMEOUT", "120"));
-    let sysroot = warm_cache.join("sysroots").join(release());
+    let sysroot = warm_cache.join("sysroots").join(rustc_release());
 
     let (mut first_ours, mut first_theirs, mut later_ours, mut later_theirs) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -172,7 +141,7 @@ fn main() {
     let flags = format!(r#"["--sysroot", "{}"]"#, sysroot.display());
     for _ in 0..noop_runs {
         noop_ours.push(run(&mut cargo_xous(&warm, &warm_cache, &["build", "-q"])));
-        let mut plain = Command::new("/usr/bin/cargo");
+        let mut plain = Command::new(CARGO);
         plain
             .args(["build", "-q", "--target", TARGET, "--config"])
             .arg(format!("target.{TARGET}.rustflags={flags}"))
@@ -221,14 +190,4 @@ fn main() {
         plain.as_secs_f64() * 1e3,
         (ours.as_secs_f64() - plain.as_secs_f64()) * 1e3
     );
-}
-
-fn release() -> String {
-    let out = Command::new("/usr/bin/rustc").arg("-vV").output().unwrap();
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("release: "))
-        .unwrap()
-        .trim()
-        .to_string()
 }

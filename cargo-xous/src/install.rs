@@ -29,7 +29,7 @@ pub fn ensure(toolchain: &Toolchain, target: &str, quiet: bool) -> Result<Sysroo
     let sysroot = installer.install().map_err(|e| e.to_string())?;
     if sysroot.status == InstallStatus::Installed && !quiet {
         eprintln!(
-            "     Xous libstd for rustc {} installed at {} (from {})",
+            "     Xous libstd for rustc {} installed at {} (source: {})",
             version.identity(),
             sysroot.path.display(),
             sysroot.source

@@ -8,17 +8,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-const TARGET: &str = "riscv32imac-unknown-xous-elf";
-const RUSTC: &str = "/usr/bin/rustc";
-const CARGO: &str = "/usr/bin/cargo";
-const BUILD_NOTICE: &str = "building it from rust-src";
+mod support;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
+use support::{
+    cargo_xous as base_cargo_xous, copy_example, rustc_release, workspace, CARGO, RUSTC,
+};
+
+const TARGET: &str = "riscv32imac-unknown-xous-elf";
+const BUILD_NOTICE: &str = "building it from rust-src";
 
 /// The workspace's target directory, where `cargo test` put `cargo-xous` and where `xous-run`
 /// is built beside it.
@@ -44,39 +41,11 @@ fn ensure_xous_run() {
     });
 }
 
-/// A copy of examples/hello-xous in `dir`.
-fn copy_example(dir: &Path) -> PathBuf {
-    let src = workspace().join("examples/hello-xous");
-    let dst = dir.join("hello-xous");
-    std::fs::create_dir_all(dst.join("src")).unwrap();
-    for file in ["Cargo.toml", "src/lib.rs", "src/main.rs"] {
-        std::fs::copy(src.join(file), dst.join(file)).unwrap();
-    }
-    dst
-}
-
-/// `cargo xous <args>` in `project` with Debian's toolchain, `cache` as the xous-sysroot cache,
-/// no dist server, no release zips and no network.
+/// `cargo xous <args>` offline (libstd's dependencies come from rust-src's vendor directory).
 fn cargo_xous(project: &Path, cache: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-xous"));
-    cmd.arg("xous")
-        .args(args)
-        .current_dir(project)
-        .env("RUSTC", RUSTC)
-        .env("CARGO", CARGO)
-        .env("RUSTDOC", "/usr/bin/rustdoc")
-        .env("XOUS_SYSROOT_CACHE_DIR", cache)
-        .env("XOUS_SYSROOT_GITHUB_REPO", "none")
-        .env("CARGO_NET_OFFLINE", "true")
-        .env("XOUS_RUN_TIMEOUT", "120")
-        .env_remove("XOUS_SYSROOT_DIST_SERVER")
-        .env_remove("XOUS_SYSROOT_OFFLINE")
-        .env_remove("XOUS_SYSROOT_MODE")
-        .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .env_remove("CARGO_TARGET_DIR")
-        .env_remove("CARGO_BUILD_TARGET")
-        .env_remove("RUSTUP_TOOLCHAIN");
+    let mut cmd = base_cargo_xous(project, cache, args);
+    cmd.env("CARGO_NET_OFFLINE", "true")
+        .env("XOUS_RUN_TIMEOUT", "120");
     cmd
 }
 
@@ -325,14 +294,4 @@ fn missing_rust_src_is_a_clear_error_and_installs_nothing() {
     assert!(stderr.contains("rust-src"), "{}", text(&out));
     assert!(stderr.contains("help:"), "{}", text(&out));
     assert!(!cache.join("sysroots").join(rustc_release()).exists());
-}
-
-fn rustc_release() -> String {
-    let out = Command::new(RUSTC).arg("-vV").output().unwrap();
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("release: "))
-        .unwrap()
-        .trim()
-        .to_string()
 }

@@ -29,6 +29,15 @@ pub(crate) struct LocalBuild<'a> {
 impl LocalBuild<'_> {
     /// Builds (or finds the earlier build of) libstd and packs it into the download cache.
     pub(crate) fn offer(&self) -> Result<Offer> {
+        // The library can only be built by the rustc it is for.
+        let compiler = self.rustc.version()?;
+        if !self.version.matches(&compiler) {
+            return Err(Error::VersionMismatch {
+                url: format!("the compiler '{}'", self.rustc.program().display()),
+                offered: compiler.identity(),
+                wanted: self.version.identity(),
+            });
+        }
         let (rustc, cargo) = self.toolchain_binaries()?;
         let out = self.build_dir();
         let identity = self.version.identity();

@@ -21,7 +21,14 @@ pub fn cli(server: &str, cache: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_xous-sysroot"));
     cmd.args(args)
         .arg(RUSTC)
-        .args(["--dist-server", server, "--no-smoke-test", "--retries", "0"])
+        .args([
+            "--dist-server",
+            server,
+            "--no-smoke-test",
+            "--retries",
+            "0",
+            "--no-build",
+        ])
         .arg("--cache-dir")
         .arg(cache)
         .env("XOUS_SYSROOT_GITHUB_REPO", "none")

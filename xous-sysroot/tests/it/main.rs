@@ -6,6 +6,7 @@ mod support;
 mod chaos;
 mod cli;
 mod faults;
+mod from_source;
 mod hostile;
 mod install;
 mod rustup;
