@@ -23,8 +23,15 @@ pub(crate) fn origin(url: &str) -> Option<String> {
 /// (`//host/…`), absolute-path (`/…`) or path-relative.
 pub(crate) fn join(base: &str, location: &str) -> String {
     let location = location.trim();
-    if origin(location).is_some() {
-        return location.to_string();
+    let scheme_end = location.find(':').filter(|&i| {
+        let scheme = &location[..i];
+        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    if scheme_end.is_some() {
+        return location.to_string(); // absolute, whatever the scheme: the caller checks it
     }
     let scheme = base.split_once("://").map_or("https", |(s, _)| s);
     if let Some(rest) = location.strip_prefix("//") {

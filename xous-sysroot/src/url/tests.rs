@@ -30,6 +30,8 @@ fn joins_redirect_targets() {
         "https://github.com/o/r/releases/download/1.0.0.1/y.zip"
     );
     assert_eq!(join("http://h:1", "p"), "http://h:1/p");
+    assert_eq!(join(base, "file:///etc/passwd"), "file:///etc/passwd");
+    assert_eq!(join(base, "/a:b"), "https://github.com/a:b");
 }
 
 #[test]
