@@ -39,7 +39,7 @@ struct Asset {
     /// `uploaded` once complete; `starter` while an upload is under way or failed.
     #[serde(default)]
     state: String,
-    /// `sha256:<hex>`, published by GitHub for assets uploaded since mid-2025.
+    /// `sha256:<hex>`, published by GitHub for newer assets (older ones have none).
     #[serde(default)]
     digest: Option<String>,
 }
