@@ -525,15 +525,23 @@ fn xous_sysroot_token_unset() -> bool {
 #[cfg(feature = "cli")]
 const TOKEN: &str = "ghp_TestToken0123456789abcdefXyZ0123456789";
 
-/// `xous-sysroot install <release>` against the site's GitHub only, no token set.
+/// `xous-sysroot install <release>` against the site's GitHub only (no build from rust-src),
+/// no token set.
 #[cfg(feature = "cli")]
 fn cli(site: &Site, repo: &str, cache: &Path, release: &str) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_xous-sysroot"));
-    cmd.args(["install", release, "--no-smoke-test", "--retries", "0"])
-        .arg("--cache-dir")
-        .arg(cache)
-        .env("XOUS_SYSROOT_GITHUB_API", site.api.url())
-        .env("XOUS_SYSROOT_GITHUB_REPO", repo);
+    cmd.args([
+        "install",
+        release,
+        "--no-smoke-test",
+        "--no-build",
+        "--retries",
+        "0",
+    ])
+    .arg("--cache-dir")
+    .arg(cache)
+    .env("XOUS_SYSROOT_GITHUB_API", site.api.url())
+    .env("XOUS_SYSROOT_GITHUB_REPO", repo);
     for var in [
         "GITHUB_TOKEN",
         "GH_TOKEN",
