@@ -1,6 +1,8 @@
 //! Transport and the download cache: fetching `https://`, loopback `http://`, `file://` and
-//! plain-path URLs with timeouts and retries, and the content-addressed cache of verified
-//! archives (`<sha256>`, written as `<sha256>.partial` while hashing, resumed with `Range`).
+//! plain-path URLs with timeouts and retries, redirects followed hop by hop under the same
+//! rules (a bearer credential only ever sent to its own origin), and the content-addressed
+//! cache of verified archives (`<sha256>`, written as `<sha256>.partial` while hashing,
+//! resumed with `Range`).
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
@@ -18,6 +20,9 @@ const SMALL_LIMIT: u64 = 64 << 20;
 
 /// The default low-speed limit, bytes per second over a timeout window.
 pub(crate) const DEFAULT_LOW_SPEED: u64 = 1024;
+
+/// Redirects followed for one request before giving up.
+const MAX_REDIRECTS: usize = 8;
 
 /// Where a URL points.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -178,6 +183,25 @@ pub(crate) struct Opened {
     pub offset: u64,
     /// The full length of the resource, when known.
     pub total: Option<u64>,
+    /// The `rel="next"` URL of the response's `Link` header (a paginated listing).
+    pub next: Option<String>,
+}
+
+/// A bearer token and the one origin (`scheme://host:port`) it may be sent to.
+#[derive(Clone)]
+pub(crate) struct Bearer {
+    origin: String,
+    token: String,
+}
+
+impl std::fmt::Debug for Bearer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Bearer {{ origin: {:?}, token: <redacted> }}",
+            self.origin
+        )
+    }
 }
 
 /// Fetches URLs with one set of timeouts, retry and security rules.
@@ -190,6 +214,7 @@ pub(crate) struct Transport {
     retries: u32,
     backoff: Duration,
     progress: Option<ProgressFn>,
+    bearer: Option<Bearer>,
 }
 
 impl Transport {
@@ -204,7 +229,8 @@ impl Transport {
             .timeout_connect(Some(timeout))
             .timeout_recv_response(Some(timeout))
             .timeout_per_read(Some(timeout))
-            .max_redirects(8)
+            // Redirects are followed in `open`, one checked hop at a time.
+            .max_redirects(0)
             .user_agent(concat!("xous-sysroot/", env!("CARGO_PKG_VERSION")))
             .build()
             .into();
@@ -216,7 +242,15 @@ impl Transport {
             retries,
             backoff: Duration::from_millis(200),
             progress,
+            bearer: None,
         }
+    }
+
+    /// Sends `token` as `Authorization: Bearer` to every request whose origin is that of
+    /// `url`, and to no other (not across a redirect to another host, scheme or port).
+    pub(crate) fn with_bearer(mut self, url: &str, token: String) -> Self {
+        self.bearer = crate::url::origin(url).map(|origin| Bearer { origin, token });
+        self
     }
 
     /// Sets the low-speed limit in bytes per second (0: none); see [`BodyReader`].
@@ -249,6 +283,11 @@ impl Transport {
 
     /// Fetches a small document (manifest, `.sha256`, release listing) into memory, with retries.
     pub(crate) fn get_small(&self, url: &str) -> Result<Vec<u8>> {
+        self.get_page(url).map(|(body, _)| body)
+    }
+
+    /// [`Transport::get_small`], with the `rel="next"` URL of a paginated listing.
+    pub(crate) fn get_page(&self, url: &str) -> Result<(Vec<u8>, Option<String>)> {
         self.with_retries(|| {
             let opened = self.open(url, 0)?;
             let mut out = Vec::new();
@@ -275,7 +314,7 @@ impl Transport {
                     expected: total,
                 });
             }
-            Ok(out)
+            Ok((out, opened.next))
         })
     }
 
@@ -292,74 +331,129 @@ impl Transport {
                     reader: Box::new(file),
                     offset,
                     total: Some(total),
+                    next: None,
                 })
             }
-            Location::Http(url) => {
-                let mut request = self.agent.get(&url);
-                if offset > 0 {
-                    request = request.header("Range", &format!("bytes={offset}-"));
-                }
-                let network = |message: String| Error::Network {
-                    url: url.clone(),
-                    message,
-                };
-                let response = request
-                    .call()
-                    .map_err(|e| network(describe_call_error(e)))?;
-                let status = response.status().as_u16();
-                let header = |name: &str| {
-                    response
-                        .headers()
-                        .get(name)
-                        .and_then(|v| v.to_str().ok())
-                        .map(str::to_string)
-                };
-                let length: Option<u64> = header("content-length").and_then(|v| v.parse().ok());
-                let (start, total) = match status {
-                    200 => (0, length),
-                    206 if offset > 0 => {
-                        // "bytes <start>-<end>/<total>"
-                        let range = header("content-range").unwrap_or_default();
-                        let spec = range.strip_prefix("bytes ").unwrap_or_default();
-                        let start = spec.split('-').next().and_then(|s| s.parse::<u64>().ok());
-                        let total = spec.rsplit('/').next().and_then(|s| s.parse::<u64>().ok());
-                        if start != Some(offset) {
-                            return Err(network(format!(
-                                "bad Content-Range '{range}' for a request from byte {offset}"
-                            )));
-                        }
-                        (offset, total.or(length.map(|l| l + offset)))
-                    }
-                    416 if offset > 0 => {
-                        // The partial file is already as long as (or longer than) the resource:
-                        // start over and let the hash decide.
-                        return self.open(&url, 0);
-                    }
-                    _ => {
-                        return Err(Error::HttpStatus {
-                            url: url.clone(),
-                            status,
-                        })
-                    }
-                };
-                let reader = BodyReader {
-                    inner: response.into_body().into_reader(),
-                    url: url.clone(),
-                    low_speed: self.low_speed,
-                    window: self.timeout,
-                    window_start: Instant::now(),
-                    window_bytes: 0,
-                    received: 0,
-                    announced: length,
-                };
-                Ok(Opened {
-                    reader: Box::new(reader),
-                    offset: start,
-                    total,
-                })
-            }
+            Location::Http(url) => self.open_http(url, offset, 0),
         }
     }
+
+    /// One HTTP request; a redirect is checked like a URL given by the user (https, or http
+    /// where allowed) and followed as a new request, `hop` counting them.
+    fn open_http(&self, url: String, offset: u64, hop: usize) -> Result<Opened> {
+        let mut request = self.agent.get(&url);
+        if offset > 0 {
+            request = request.header("Range", &format!("bytes={offset}-"));
+        }
+        if let Some(bearer) = &self.bearer {
+            if crate::url::origin(&url).as_ref() == Some(&bearer.origin) {
+                request = request.header("Authorization", &format!("Bearer {}", bearer.token));
+            }
+        }
+        let network = |message: String| Error::Network {
+            url: url.clone(),
+            message,
+        };
+        let response = request
+            .call()
+            .map_err(|e| network(describe_call_error(e)))?;
+        let status = response.status().as_u16();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        if matches!(status, 301 | 302 | 303 | 307 | 308) {
+            let location = header("location")
+                .ok_or_else(|| network(format!("HTTP {status} redirect without a Location")))?;
+            if hop >= MAX_REDIRECTS {
+                return Err(network(format!(
+                    "more than {MAX_REDIRECTS} redirects (the last to '{location}')"
+                )));
+            }
+            let next = crate::url::join(&url, &location);
+            return match Location::parse(&next, self.allow_http)? {
+                        Location::Http(next) => self.open_http(next, offset, hop + 1),
+                        Location::File(_) => Err(Error::UnsupportedUrl {
+                            url: next,
+                            reason: format!("'{url}' redirects to it; a redirect may only lead to https:// (or http:// where allowed)"),
+                        }),
+                    };
+        }
+        if let Some(resets) = rate_limit(status, &header) {
+            return Err(Error::RateLimited {
+                url: url.clone(),
+                resets,
+            });
+        }
+        let length: Option<u64> = header("content-length").and_then(|v| v.parse().ok());
+        let (start, total) = match status {
+            200 => (0, length),
+            206 if offset > 0 => {
+                // "bytes <start>-<end>/<total>"
+                let range = header("content-range").unwrap_or_default();
+                let spec = range.strip_prefix("bytes ").unwrap_or_default();
+                let start = spec.split('-').next().and_then(|s| s.parse::<u64>().ok());
+                let total = spec.rsplit('/').next().and_then(|s| s.parse::<u64>().ok());
+                if start != Some(offset) {
+                    return Err(network(format!(
+                        "bad Content-Range '{range}' for a request from byte {offset}"
+                    )));
+                }
+                (offset, total.or(length.map(|l| l + offset)))
+            }
+            416 if offset > 0 => {
+                // The partial file is already as long as (or longer than) the resource:
+                // start over and let the hash decide.
+                return self.open_http(url.clone(), 0, hop);
+            }
+            _ => {
+                return Err(Error::HttpStatus {
+                    url: url.clone(),
+                    status,
+                })
+            }
+        };
+        let next = header("link").and_then(|l| crate::url::next_link(&l));
+        let reader = BodyReader {
+            inner: response.into_body().into_reader(),
+            url: url.clone(),
+            low_speed: self.low_speed,
+            window: self.timeout,
+            window_start: Instant::now(),
+            window_bytes: 0,
+            received: 0,
+            announced: length,
+        };
+        Ok(Opened {
+            reader: Box::new(reader),
+            offset: start,
+            total,
+            next,
+        })
+    }
+}
+
+/// When a `403` or `429` is a rate limit, when it resets (`at <UTC time>` from GitHub's
+/// `x-ratelimit-reset`, else `in <n> s` from `retry-after`).
+fn rate_limit(status: u16, header: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    if status != 403 && status != 429 {
+        return None;
+    }
+    let exhausted = header("x-ratelimit-remaining").is_some_and(|v| v.trim() == "0");
+    let retry_after = header("retry-after");
+    if status == 403 && !exhausted && retry_after.is_none() {
+        return None; // a plain "forbidden"
+    }
+    let reset = header("x-ratelimit-reset").and_then(|v| v.trim().parse::<u64>().ok());
+    let wait = retry_after.and_then(|v| v.trim().parse::<u64>().ok());
+    Some(match (reset, wait) {
+        (Some(at), _) => format!("at {}", crate::text::utc_time(at)),
+        (None, Some(secs)) => format!("in {secs} s (retry-after)"),
+        (None, None) => "at a time the server did not state".into(),
+    })
 }
 
 /// What a failed request says, with TLS failures named as such (an `https://` URL for a plain
@@ -381,7 +475,7 @@ fn describe_call_error(e: ureq::Error) -> String {
 pub(crate) fn is_transient(e: &Error) -> bool {
     match e {
         Error::Network { .. } | Error::Truncated { .. } | Error::ChecksumMismatch { .. } => true,
-        Error::HttpStatus { status, .. } => *status >= 500 || *status == 408 || *status == 429,
+        Error::HttpStatus { status, .. } => *status >= 500 || *status == 408,
         _ => false,
     }
 }

@@ -71,6 +71,27 @@ pub enum Error {
         /// The status code.
         status: u16,
     },
+    /// The server refused the request for a rate limit (GitHub's `403`/`429` with
+    /// `x-ratelimit-remaining: 0` or `retry-after`).
+    #[error("'{url}' refused the request: rate limit reached; it resets {resets}\nhelp: set GITHUB_TOKEN (or GH_TOKEN) to a GitHub token so that API requests are authenticated and get a higher limit, or wait for the reset; the next source is tried meanwhile")]
+    RateLimited {
+        /// The URL.
+        url: String,
+        /// When the limit resets, as the server states it (`at <UTC time>`, `in <n> s`).
+        resets: String,
+    },
+    /// A GitHub release asset without a published `digest`, and no pin for it.
+    #[error("the release asset '{url}' has no published 'sha256:' digest; refusing an unverifiable download\nhelp: to install it anyway, set XOUS_SYSROOT_PIN_SHA256 (Installer::pin_sha256) to its SHA-256: download it once and run 'sha256sum' on it, or take the hash from the '.sha256' file published beside it")]
+    UnpinnedAsset {
+        /// The asset's download URL.
+        url: String,
+    },
+    /// `XOUS_SYSROOT_PIN_SHA256` (or [`crate::Installer::pin_sha256`]) is not a SHA-256.
+    #[error("invalid SHA-256 pin '{value}': expected 64 hexadecimal digits\nhelp: set XOUS_SYSROOT_PIN_SHA256 to the output of 'sha256sum <zip>' (the first word), or unset it")]
+    InvalidPin {
+        /// The value that was given.
+        value: String,
+    },
     /// The connection failed, stalled past the timeout, or was cut.
     #[error("download of '{url}' failed: {message}\nhelp: check the network, retry, or point XOUS_SYSROOT_DIST_SERVER at a mirror")]
     Network {

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::component::{target_dir, target_name};
 use crate::error::{Error, IoContext, Result};
-use crate::stamp::Stamp;
+use crate::stamp::{FileRecord, Stamp};
 
 const STAGING: &str = ".xous-sysroot-staging-";
 const TRASH: &str = ".xous-sysroot-trash-";
@@ -143,6 +143,22 @@ impl Staging {
     /// The staging root.
     pub(crate) fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// Writes `<staging>/lib/rustlib/<target>/<rel>` and returns its record for the stamp.
+    pub(crate) fn write_file(
+        &self,
+        target: &str,
+        rel: &str,
+        contents: String,
+    ) -> Result<FileRecord> {
+        let path = self.target_dir(target).join(rel);
+        fs::write(&path, &contents).ctx("write", &path)?;
+        Ok(FileRecord {
+            path: rel.to_string(),
+            size: contents.len() as u64,
+            sha256: crate::hash::sha256_bytes(contents.as_bytes()),
+        })
     }
 }
 

@@ -21,6 +21,10 @@ use crate::stamp::{Fingerprint, Stamp};
 use crate::sysroot::{InstallStatus, Mode, Sysroot};
 use crate::version::{Rustc, RustcVersion};
 
+/// The file beside the rlibs holding the bare release (`rustc --version | awk '{print $2}'`),
+/// which xous-core's xtask compares with the compiler's version.
+const RUST_VERSION_FILE: &str = "RUST_VERSION";
+
 /// The target installed when none is set.
 pub const DEFAULT_TARGET: &str = "riscv32imac-unknown-xous-elf";
 
@@ -49,6 +53,7 @@ pub struct Installer {
     build_from_source: Option<bool>,
     #[cfg(feature = "build")]
     build_profile: Option<crate::build::Profile>,
+    pin_sha256: Option<String>,
 }
 
 impl std::fmt::Debug for Installer {
@@ -79,6 +84,7 @@ struct Settings {
     cache_dir: PathBuf,
     offline: bool,
     rustc: Rustc,
+    pin_sha256: Option<String>,
 }
 
 impl Installer {
@@ -106,6 +112,7 @@ impl Installer {
             build_from_source: None,
             #[cfg(feature = "build")]
             build_profile: None,
+            pin_sha256: None,
         }
     }
 
@@ -243,6 +250,15 @@ impl Installer {
         self
     }
 
+    /// Accept a GitHub release zip with this SHA-256 (`XOUS_SYSROOT_PIN_SHA256` when unset):
+    /// one without a published digest is installed if its bytes have this hash, and one whose
+    /// digest differs is refused. Get it by downloading the zip once and running `sha256sum`,
+    /// or from the `.sha256` file published beside it.
+    pub fn pin_sha256(&mut self, sha256: impl Into<String>) -> &mut Self {
+        self.pin_sha256 = Some(sha256.into());
+        self
+    }
+
     fn settings(&self) -> Result<Settings> {
         let mode = match self.mode {
             Some(mode) => mode,
@@ -296,7 +312,23 @@ impl Installer {
             Some(dir) => dir.clone(),
             None => default_cache_dir()?,
         };
+        let pin_sha256 = match self
+            .pin_sha256
+            .clone()
+            .or_else(|| env::var("XOUS_SYSROOT_PIN_SHA256"))
+        {
+            Some(pin) if crate::manifest::is_sha256(pin.trim()) => {
+                Some(pin.trim().to_ascii_lowercase())
+            }
+            Some(pin) => {
+                return Err(Error::InvalidPin {
+                    value: pin.chars().take(80).collect(),
+                })
+            }
+            None => None,
+        };
         Ok(Settings {
+            pin_sha256,
             version: self.version.clone(),
             mode,
             sources,
@@ -467,7 +499,13 @@ impl Installer {
                         }
                     }
                 }
-                _ => match resolve(source, &transport, &version, &self.target) {
+                _ => match resolve(
+                    source,
+                    &transport,
+                    &version,
+                    &self.target,
+                    s.pin_sha256.as_deref(),
+                ) {
                     Ok(offers) => offers,
                     Err(e) => {
                         attempts.push((source.to_string(), e));
@@ -545,7 +583,7 @@ impl Installer {
         let staging: Staging = dest.stage()?;
         let archive = &offer.archive;
         let target = self.target.as_str();
-        let extracted: Extracted = match archive.format {
+        let mut extracted: Extracted = match archive.format {
             ArchiveFormat::Zip => {
                 let path = cache.fetch(transport, archive)?;
                 unpack_release_zip(&path, target, staging.root(), &archive.url, self.limits)
@@ -590,6 +628,14 @@ impl Installer {
                     wanted: version.identity(),
                 });
             }
+        }
+        // xous-core's xtask reads this file on every build and reinstalls unless it holds the
+        // compiler's release: a component tarball has none, so write it.
+        if !extracted.files.iter().any(|f| f.path == RUST_VERSION_FILE) {
+            let contents = format!("{}\n", version.release);
+            let record = staging.write_file(target, RUST_VERSION_FILE, contents)?;
+            extracted.files.push(record);
+            extracted.files.sort_by(|a, b| a.path.cmp(&b.path));
         }
         let identity = compiler
             .map(RustcVersion::identity)

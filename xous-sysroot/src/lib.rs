@@ -14,6 +14,7 @@ mod env;
 mod error;
 #[cfg(feature = "build")]
 mod from_source;
+mod github;
 mod hash;
 mod install;
 mod installer;
@@ -29,6 +30,7 @@ mod source;
 mod stamp;
 mod sysroot;
 mod text;
+mod url;
 mod version;
 
 pub use archive::Limits;

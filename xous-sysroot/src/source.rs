@@ -31,7 +31,8 @@ pub enum Source {
     /// the manifest is at `<root>/dist/channel-rust-<release>.toml`.
     DistServer(String),
     /// GitHub release assets `<target without -elf>_<release>.zip` with their published SHA-256
-    /// `digest`, from `<api>/repos/<repo>/releases`.
+    /// `digest` (or a pin), from every page of `<api>/repos/<repo>/releases`: the highest
+    /// rebuild `<release>.N` that is neither a draft nor a prerelease.
     GithubReleases {
         /// API root, normally `https://api.github.com` (see [`Source::github`]).
         api: String,
@@ -98,11 +99,13 @@ pub(crate) struct Offer {
 }
 
 /// Asks a remote source what it offers for `version` and `target`, best archive first.
+/// `pin` is the SHA-256 the user pinned for a GitHub release zip, if any.
 pub(crate) fn resolve(
     source: &Source,
     transport: &Transport,
     version: &RustcVersion,
     target: &str,
+    pin: Option<&str>,
 ) -> Result<Vec<Offer>> {
     match source {
         // The installer asks these itself: they need its cache and settings.
@@ -112,9 +115,14 @@ pub(crate) fn resolve(
         Source::DistServer(root) => {
             resolve_dist(root.trim_end_matches('/'), transport, version, target)
         }
-        Source::GithubReleases { api, repo } => {
-            resolve_github(api.trim_end_matches('/'), repo, transport, version, target)
-        }
+        Source::GithubReleases { api, repo } => crate::github::resolve_github(
+            api.trim_end_matches('/'),
+            repo,
+            transport,
+            version,
+            target,
+            pin,
+        ),
     }
 }
 
@@ -197,69 +205,12 @@ pub(crate) fn fetch_verified_manifest(
     Manifest::parse(&text, url)
 }
 
-#[derive(Deserialize)]
-struct Release {
-    #[serde(default)]
-    assets: Vec<Asset>,
-}
-
-#[derive(Deserialize)]
-struct Asset {
-    name: String,
-    browser_download_url: String,
-    #[serde(default)]
-    digest: Option<String>,
-}
-
 /// The release zip's name: `riscv32imac-unknown-xous_1.96.0.zip`.
 pub fn release_zip_name(target: &str, release: &str) -> String {
     format!(
         "{}_{release}.zip",
         target.strip_suffix("-elf").unwrap_or(target)
     )
-}
-
-fn resolve_github(
-    api: &str,
-    repo: &str,
-    transport: &Transport,
-    version: &RustcVersion,
-    target: &str,
-) -> Result<Vec<Offer>> {
-    let url = format!("{api}/repos/{repo}/releases?per_page=100");
-    let body = transport.get_small(&url)?;
-    let releases: Vec<Release> =
-        serde_json::from_slice(&body).map_err(|e| Error::InvalidManifest {
-            url: url.clone(),
-            message: e.to_string(),
-        })?;
-    let name = release_zip_name(target, &version.release);
-    let asset = releases
-        .iter()
-        .flat_map(|r| &r.assets)
-        .find(|a| a.name == name)
-        .ok_or_else(|| Error::TargetNotOffered {
-            url: format!("{url} (asset '{name}')"),
-            target: target.to_string(),
-        })?;
-    let sha256 = asset
-        .digest
-        .as_deref()
-        .and_then(|d| d.strip_prefix("sha256:"))
-        .filter(|h| crate::manifest::is_sha256(h))
-        .ok_or_else(|| Error::InvalidManifest {
-            url: asset.browser_download_url.clone(),
-            message: "the release asset has no 'sha256:' digest; refusing an unverifiable download"
-                .into(),
-        })?;
-    Ok(vec![Offer {
-        archive: Archive {
-            url: asset.browser_download_url.clone(),
-            sha256: sha256.to_ascii_lowercase(),
-            format: ArchiveFormat::Zip,
-        },
-        rustc: version.release.clone(),
-    }])
 }
 
 /// One verified archive the cache holds, and what it is for.

@@ -67,3 +67,12 @@ fn tail_keeps_last_lines() {
     assert_eq!(tail("a", 5), "a");
     assert_eq!(tail("", 3), "");
 }
+
+#[test]
+fn utc_times_match_the_calendar() {
+    // Values checked with `date -u -d @<secs>`.
+    assert_eq!(utc_time(0), "1970-01-01 00:00:00 UTC");
+    assert_eq!(utc_time(951_782_400), "2000-02-29 00:00:00 UTC");
+    assert_eq!(utc_time(1_780_000_000), "2026-05-28 20:26:40 UTC");
+    assert_eq!(utc_time(4_102_444_799), "2099-12-31 23:59:59 UTC");
+}

@@ -490,7 +490,7 @@ pub fn through_the_installer(cases: &[Case]) -> Vec<Outcome> {
                     let name = release_zip_name(T, "1.96.0");
                     write(&root.path().join("download").join(&name), &case.bytes);
                     let releases = format!(
-                        r#"[{{"tag_name":"1.96.0","assets":[{{"name":"{name}","browser_download_url":"{}/download/{name}","digest":"sha256:{sha}"}}]}}]"#,
+                        r#"[{{"tag_name":"1.96.0","assets":[{{"name":"{name}","state":"uploaded","browser_download_url":"{}/download/{name}","digest":"sha256:{sha}"}}]}}]"#,
                         server.url()
                     );
                     write(&root.path().join("repos/o/r/releases"), releases.as_bytes());

@@ -205,7 +205,7 @@ fn release_zip_from_a_github_style_api() {
     std::fs::create_dir_all(&api).unwrap();
     std::fs::write(
         api.join("releases"),
-        format!(r#"[{{"tag_name":"1.96.0.1","assets":[{{"name":"{zip_name}","browser_download_url":"{}/download/{zip_name}","digest":"sha256:{sha}"}}]}}]"#, server.url()),
+        format!(r#"[{{"tag_name":"1.96.0.1","draft":false,"prerelease":false,"assets":[{{"name":"{zip_name}","state":"uploaded","browser_download_url":"{}/download/{zip_name}","digest":"sha256:{sha}"}}]}}]"#, server.url()),
     )
     .unwrap();
     let mut i = installer(&server.url(), &tmp.path().join("cache"));

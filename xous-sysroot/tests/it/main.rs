@@ -7,6 +7,7 @@ mod chaos;
 mod cli;
 mod faults;
 mod from_source;
+mod github;
 mod hostile;
 mod install;
 mod rustup;

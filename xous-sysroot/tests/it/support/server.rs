@@ -1,5 +1,8 @@
 //! A real HTTP/1.1 file server on 127.0.0.1 with fault injection, for download tests.
-//! Faults are queued per path and consumed one per request, so "500 then OK" is one fault.
+//! Faults are queued per path and consumed one per request, so "500 then OK" is one fault;
+//! a standing fault answers every request of its path. A request with a query string is served
+//! from the file named `<path>?<query>` when there is one (pages of a listing), and every
+//! request's headers are recorded.
 
 use std::collections::{HashMap, VecDeque};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -38,12 +41,39 @@ pub enum Fault {
     },
     /// Read the request, then never answer, until the client gives up.
     NoResponse,
+    /// Answer with this status, these headers and no body.
+    StatusWith(u16, Vec<(String, String)>),
+}
+
+/// One request as the server saw it.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    /// The path, without the query.
+    pub path: String,
+    /// The query string, if any.
+    pub query: Option<String>,
+    /// Every header, names lowercased, in order.
+    pub headers: Vec<(String, String)>,
+    /// When it arrived.
+    pub at: Instant,
+}
+
+impl Seen {
+    /// The value of header `name` (lowercase), if sent.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 #[derive(Default)]
 struct State {
     faults: HashMap<String, VecDeque<Fault>>,
-    requests: Vec<(String, Option<String>, Instant)>,
+    standing: HashMap<String, Fault>,
+    headers: HashMap<String, Vec<(String, String)>>,
+    requests: Vec<Seen>,
 }
 
 /// The server; it stops when dropped.
@@ -112,6 +142,36 @@ impl TestServer {
             .push_back(fault);
     }
 
+    /// Answers every request of `path` (after the queued faults) with `fault`.
+    pub fn fault_always(&self, path: &str, fault: Fault) {
+        self.state
+            .lock()
+            .unwrap()
+            .standing
+            .insert(path.to_string(), fault);
+    }
+
+    /// Adds `headers` to every successful answer for `target` (`/path` or `/path?query`).
+    pub fn response_headers(&self, target: &str, headers: Vec<(String, String)>) {
+        self.state
+            .lock()
+            .unwrap()
+            .headers
+            .insert(target.to_string(), headers);
+    }
+
+    /// Every request seen for paths ending in `suffix`, in order.
+    pub fn seen_requests(&self, suffix: &str) -> Vec<Seen> {
+        self.state
+            .lock()
+            .unwrap()
+            .requests
+            .iter()
+            .filter(|r| r.path.ends_with(suffix))
+            .cloned()
+            .collect()
+    }
+
     /// Whether Range requests are honoured (default true).
     pub fn set_ranges(&self, on: bool) {
         self.ranges.store(on, Ordering::Relaxed);
@@ -128,13 +188,9 @@ impl TestServer {
     }
 
     fn seen(&self, suffix: &str) -> Vec<(Option<String>, Instant)> {
-        self.state
-            .lock()
-            .unwrap()
-            .requests
-            .iter()
-            .filter(|(p, _, _)| p.ends_with(suffix))
-            .map(|(_, r, t)| (r.clone(), *t))
+        self.seen_requests(suffix)
+            .into_iter()
+            .map(|r| (r.header("range").map(str::to_string), r.at))
             .collect()
     }
 }
@@ -169,31 +225,47 @@ fn handle(
     }
     let mut line = String::new();
     reader.read_line(&mut line)?;
-    let path = line
-        .split_whitespace()
-        .nth(1)
-        .unwrap_or("/")
-        .split('?')
-        .next()
-        .unwrap_or("/")
-        .to_string();
-    let mut range = None;
+    let request_target = line.split_whitespace().nth(1).unwrap_or("/");
+    let (path, query) = match request_target.split_once('?') {
+        Some((path, query)) => (path.to_string(), Some(query.to_string())),
+        None => (request_target.to_string(), None),
+    };
+    let mut headers = Vec::new();
     loop {
         let mut header = String::new();
         if reader.read_line(&mut header)? == 0 || header == "\r\n" {
             break;
         }
         if let Some((name, value)) = header.split_once(':') {
-            if name.eq_ignore_ascii_case("range") {
-                range = Some(value.trim().to_string());
-            }
+            headers.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
         }
     }
-    let fault = {
+    let seen = Seen {
+        path: path.clone(),
+        query: query.clone(),
+        headers,
+        at: Instant::now(),
+    };
+    let range = seen.header("range").map(str::to_string);
+    let with_query = match &query {
+        Some(q) => format!("{path}?{q}"),
+        None => path.clone(),
+    };
+    let (fault, extra_headers) = {
         let mut s = state.lock().unwrap();
-        s.requests
-            .push((path.clone(), range.clone(), Instant::now()));
-        s.faults.get_mut(&path).and_then(VecDeque::pop_front)
+        s.requests.push(seen);
+        let fault = s
+            .faults
+            .get_mut(&path)
+            .and_then(VecDeque::pop_front)
+            .or_else(|| s.standing.get(&path).cloned());
+        let extra = s
+            .headers
+            .get(&with_query)
+            .or_else(|| s.headers.get(&path))
+            .cloned()
+            .unwrap_or_default();
+        (fault, extra)
     };
     let mut out = stream;
     let status_only = |out: &mut TcpStream, code: u16, extra: &str| {
@@ -204,20 +276,35 @@ fn handle(
     };
     match &fault {
         Some(Fault::Status(code)) => return status_only(&mut out, *code, ""),
+        Some(Fault::StatusWith(code, headers)) => {
+            let lines: String = headers
+                .iter()
+                .map(|(n, v)| format!("{n}: {v}\r\n"))
+                .collect();
+            return status_only(&mut out, *code, &lines);
+        }
         Some(Fault::NoResponse) => return wait_for_close(&mut out, stop),
         Some(Fault::Redirect(to)) => {
             return status_only(&mut out, 302, &format!("Location: {to}\r\n"))
         }
         _ => {}
     }
-    let file = root.join(path.trim_start_matches('/'));
+    let file = root.join(with_query.trim_start_matches('/'));
+    let file = if query.is_some() && file.is_file() {
+        file
+    } else {
+        root.join(path.trim_start_matches('/'))
+    };
     let Ok(mut body) = std::fs::read(&file) else {
         return status_only(&mut out, 404, "");
     };
     let total = body.len();
     let mut start = 0;
     let mut status = "200 OK".to_string();
-    let mut extra = String::new();
+    let mut extra: String = extra_headers
+        .iter()
+        .map(|(n, v)| format!("{n}: {v}\r\n"))
+        .collect();
     if let (true, Some(r)) = (ranges, &range) {
         if let Some(from) = r
             .strip_prefix("bytes=")
@@ -229,7 +316,7 @@ fn handle(
             }
             start = from;
             status = "206 Partial Content".into();
-            extra = format!("Content-Range: bytes {from}-{}/{total}\r\n", total - 1);
+            extra += &format!("Content-Range: bytes {from}-{}/{total}\r\n", total - 1);
         }
     }
     if let Some(Fault::Corrupt) = fault {
