@@ -26,7 +26,9 @@ pub fn ensure(toolchain: &Toolchain, target: &str, quiet: bool) -> Result<Sysroo
     if !quiet {
         installer.progress(xous_sysroot::stderr_progress());
     }
-    let sysroot = installer.install().map_err(|e| e.to_string())?;
+    let sysroot = installer.install().map_err(|e| e.to_string());
+    drop(installer); // clears the progress bar before anything else is printed
+    let sysroot = sysroot?;
     if sysroot.status == InstallStatus::Installed && !quiet {
         eprintln!(
             "     Xous libstd for rustc {} installed at {} (source: {})",

@@ -5,7 +5,8 @@ use crate::Progress;
 /// A terminal progress bar (on stderr) drawn from the installer's [`Progress`] events: give it to
 /// [`Installer::progress`](crate::Installer::progress) when stderr is a terminal.
 pub fn progress_bar() -> impl Fn(&Progress) + Send + Sync + 'static {
-    let bar = indicatif::ProgressBar::new_spinner();
+    let bar =
+        indicatif::ProgressBar::new_spinner().with_finish(indicatif::ProgressFinish::AndClear);
     bar.set_style(
         indicatif::ProgressStyle::with_template(
             "{spinner} {msg} {bytes}/{total_bytes} {wide_bar} {eta}",
