@@ -500,7 +500,7 @@ impl Installer {
                 cache.stream(transport, archive, &mut |reader| {
                     let extracted = if format == ArchiveFormat::TarXz {
                         unpack_component(
-                            xz2::read::XzDecoder::new(reader),
+                            crate::xz::decoder(reader),
                             target,
                             staging.root(),
                             &archive.url,

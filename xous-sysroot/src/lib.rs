@@ -26,6 +26,7 @@ mod stamp;
 mod sysroot;
 mod text;
 mod version;
+mod xz;
 
 pub use archive::Limits;
 pub use error::{Error, Result};
