@@ -3,16 +3,18 @@
 //! them on every core within a memory budget. Single-block streams (rust-lang's archives,
 //! older dist roots) decode in one thread through the same decoder.
 
-use std::io::{self, BufReader, Read};
+use std::io::{BufReader, Read};
 
-use liblzma::stream::{Check, MtStreamBuilder};
+use liblzma::stream::MtStreamBuilder;
 
 /// Uncompressed bytes per block the producer writes: large enough that the size cost against a
 /// single block stays near 1 % on a libstd (BENCHMARKS.md), small enough that a libstd makes
 /// many blocks for the decoder's threads. Changing it changes every archive's bytes.
+#[cfg(feature = "producer")]
 pub const BLOCK_SIZE: u64 = 8 << 20;
 
 /// The producer's xz preset (preset 6: an 8 MiB dictionary).
+#[cfg(feature = "producer")]
 const PRESET: u32 = 6;
 
 /// The most decoder threads, whatever the number of cores.
@@ -48,12 +50,15 @@ pub fn decoder<R: Read>(reader: R) -> liblzma::bufread::XzDecoder<BufReader<R>> 
 /// with `threads` encoder threads; the bytes are the same for any number of threads. Call
 /// `finish` to write the stream's end.
 #[cfg(feature = "producer")]
-pub fn encoder<W: io::Write>(out: W, threads: u32) -> io::Result<liblzma::write::XzEncoder<W>> {
+pub fn encoder<W: std::io::Write>(
+    out: W,
+    threads: u32,
+) -> std::io::Result<liblzma::write::XzEncoder<W>> {
     let stream = MtStreamBuilder::new()
         .threads(threads.max(1))
         .block_size(BLOCK_SIZE)
         .preset(PRESET)
-        .check(Check::Crc64)
+        .check(liblzma::stream::Check::Crc64)
         .timeout_ms(0)
         .encoder()?;
     Ok(liblzma::write::XzEncoder::new_stream(out, stream))
