@@ -32,7 +32,7 @@ pub const RUSTC_ENV: &str = "XOUS_SYSROOT_BUILD_RUSTC";
 pub const CARGO_ENV: &str = "XOUS_SYSROOT_BUILD_CARGO";
 
 /// Bumped when the dist root's contents change for the same build.
-const DIST_LOGIC_VERSION: u32 = 1;
+const DIST_LOGIC_VERSION: u32 = 2;
 
 /// A shared libstd build + dist root in a cargo target directory. See the module docs.
 ///

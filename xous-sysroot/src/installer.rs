@@ -602,7 +602,7 @@ impl Installer {
                 let mut out = None;
                 cache.stream(transport, archive, &mut |reader| {
                     let decoded: Box<dyn std::io::Read + '_> = match format {
-                        ArchiveFormat::TarXz => Box::new(xz2::read::XzDecoder::new(reader)),
+                        ArchiveFormat::TarXz => Box::new(crate::xz::decoder(reader)),
                         ArchiveFormat::TarGz => Box::new(flate2::read::GzDecoder::new(reader)),
                         _ => Box::new(reader),
                     };

@@ -32,6 +32,7 @@ mod sysroot;
 mod text;
 mod url;
 mod version;
+mod xz;
 
 pub use archive::Limits;
 pub use error::{Error, Result};

@@ -34,3 +34,8 @@ pub use crate::text::{command_line, shell_quote, tail, toml_string};
 pub mod env {
     pub use crate::env::{flag, scrub_cargo_env, var, var_os};
 }
+
+/// xz streams as the producer writes them and the installer reads them.
+pub mod xz {
+    pub use crate::xz::{decoder, encoder, BLOCK_SIZE};
+}

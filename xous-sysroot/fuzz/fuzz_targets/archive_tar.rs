@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
     let (run, staging) = scratch::fresh_run();
     let (target, limits) = (scratch::TARGET, scratch::LIMITS);
     let result = if data.starts_with(b"\xfd7zXZ\0") {
-        let xz = xz2::read::XzDecoder::new(data);
+        let xz = xous_sysroot::producer::xz::decoder(data);
         unpack_component(xz, target, &staging, "fuzz.tar.xz", limits)
     } else if data.starts_with(b"\x1f\x8b") {
         let gz = flate2::read::GzDecoder::new(data);

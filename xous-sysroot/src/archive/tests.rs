@@ -20,7 +20,7 @@ fn truncated_and_corrupt_streams_are_reported() {
         let staging = dir.path().join(format!("s{cut}"));
         std::fs::create_dir(&staging).unwrap();
         let err = unpack_component(
-            xz2::read::XzDecoder::new(&xz[..cut]),
+            crate::xz::decoder(&xz[..cut]),
             T,
             &staging,
             "cut.tar.xz",
@@ -45,7 +45,7 @@ fn written_components_read_back_identically() {
     assert_eq!(one, two, "reproducible");
     let staging = dir.path().join("staging");
     let x = unpack_component(
-        xz2::read::XzDecoder::new(&one[..]),
+        crate::xz::decoder(&one[..]),
         T,
         &staging,
         "rt",

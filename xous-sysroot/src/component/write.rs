@@ -120,13 +120,14 @@ impl ComponentLayout {
         Ok(())
     }
 
-    /// Writes the component as a reproducible `.tar.xz` (xz preset 6, single-threaded).
+    /// Writes the component as a reproducible `.tar.xz`: multi-block xz (see [`crate::xz`]),
+    /// compressed on every core, the same bytes whatever their number.
     pub fn write_tar_xz(&self, source: &Path, out: impl Write) -> Result<()> {
-        let mut encoder = xz2::write::XzEncoder::new(out, 6);
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get() as u32);
+        let name = self.archive_name("tar.xz");
+        let mut encoder = crate::xz::encoder(out, threads).ctx("start xz stream", &name)?;
         self.write_tar(source, &mut encoder)?;
-        encoder
-            .finish()
-            .ctx("finish xz stream", self.archive_name("tar.xz"))?;
+        encoder.finish().ctx("finish xz stream", &name)?;
         Ok(())
     }
 }

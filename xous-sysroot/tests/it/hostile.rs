@@ -148,7 +148,7 @@ fn with(extra: Vec<E>) -> Vec<u8> {
 }
 
 fn xz(tar: &[u8]) -> Vec<u8> {
-    let mut enc = xz2::write::XzEncoder::new(Vec::new(), 6);
+    let mut enc = liblzma::write::XzEncoder::new(Vec::new(), 6);
     enc.write_all(tar).unwrap();
     enc.finish().unwrap()
 }
@@ -428,7 +428,7 @@ fn extract(case: &Case, dir: &Path) -> xous_sysroot::Result<()> {
     let bytes = &case.bytes[..];
     match case.packing {
         Packing::TarXz => unpack_component(
-            xz2::read::XzDecoder::new(bytes),
+            xous_sysroot::producer::xz::decoder(bytes),
             T,
             &staging,
             origin,
