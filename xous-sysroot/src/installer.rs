@@ -1,25 +1,27 @@
-//! The orchestration: the `Installer` builder, the cheap already-installed check, and the
-//! locked install (resolve a source → stream, verify and unpack into staging → smoke compile →
-//! stamp → rename into place).
+//! The orchestration: the `Installer` builder and the locked install loop (each source in turn
+//! → its offers → [`attempt`]), plus status, verify, uninstall and list. [`settings`] completes
+//! the builder from the environment and holds the cheap already-installed check.
+
+mod attempt;
+mod settings;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::archive::{unpack_component, unpack_release_zip, Extracted, Limits};
+use crate::archive::Limits;
 use crate::download::{DownloadCache, Transport};
 use crate::env;
 use crate::error::{Error, Result};
 use crate::hash::sha256_bytes;
-use crate::install::{Destination, Staging};
+use crate::install::Destination;
 use crate::lock::FileLock;
-use crate::manifest::ArchiveFormat;
 use crate::progress::{report, Progress, ProgressFn};
-use crate::smoke::smoke_compile;
 use crate::source::{resolve, CacheEntry, CacheIndex, Offer, Source};
 use crate::stamp::{Fingerprint, Stamp};
 use crate::sysroot::{InstallStatus, Mode, Sysroot};
 use crate::version::{Rustc, RustcVersion};
+use settings::Settings;
 
 /// The file beside the rlibs holding the bare release (`rustc --version | awk '{print $2}'`),
 /// which xous-core's xtask compares with the compiler's version.
@@ -74,17 +76,6 @@ impl Default for Installer {
     fn default() -> Self {
         Self::new()
     }
-}
-
-/// Settings after the environment has filled what the builder left unset.
-struct Settings {
-    version: Option<RustcVersion>,
-    mode: Mode,
-    sources: Vec<Source>,
-    cache_dir: PathBuf,
-    offline: bool,
-    rustc: Rustc,
-    pin_sha256: Option<String>,
 }
 
 impl Installer {
@@ -259,144 +250,6 @@ impl Installer {
         self
     }
 
-    fn settings(&self) -> Result<Settings> {
-        let mode = match self.mode {
-            Some(mode) => mode,
-            None => match env::var("XOUS_SYSROOT_MODE") {
-                Some(v) => v.parse()?,
-                None => Mode::default(),
-            },
-        };
-        let offline = self.offline.unwrap_or_else(|| {
-            env::flag("XOUS_SYSROOT_OFFLINE").unwrap_or(false)
-                || env::flag("CARGO_NET_OFFLINE").unwrap_or(false)
-        });
-        let sources = match &self.sources {
-            Some(sources) => sources.clone(),
-            None => {
-                let servers = if self.dist_servers.is_empty() {
-                    env::var("XOUS_SYSROOT_DIST_SERVER")
-                        .map(|v| {
-                            v.split([',', ' ', '\n'])
-                                .filter(|s| !s.is_empty())
-                                .map(str::to_string)
-                                .collect()
-                        })
-                        .unwrap_or_default()
-                } else {
-                    self.dist_servers.clone()
-                };
-                let mut sources = vec![Source::Cache];
-                sources.extend(servers.into_iter().map(Source::DistServer));
-                let repo = env::var("XOUS_SYSROOT_GITHUB_REPO")
-                    .unwrap_or_else(|| crate::source::GITHUB_REPO.into());
-                if repo != "none" {
-                    let api = env::var("XOUS_SYSROOT_GITHUB_API")
-                        .unwrap_or_else(|| crate::source::GITHUB_API.into());
-                    sources.push(Source::GithubReleases { api, repo });
-                }
-                #[cfg(feature = "build")]
-                if self
-                    .build_from_source
-                    .or_else(|| env::flag("XOUS_SYSROOT_BUILD_FROM_SOURCE"))
-                    .unwrap_or(false)
-                {
-                    sources.push(Source::RustSrc {
-                        profile: self.chosen_build_profile()?,
-                    });
-                }
-                sources
-            }
-        };
-        let cache_dir = match &self.cache_dir {
-            Some(dir) => dir.clone(),
-            None => default_cache_dir()?,
-        };
-        let pin_sha256 = match self
-            .pin_sha256
-            .clone()
-            .or_else(|| env::var("XOUS_SYSROOT_PIN_SHA256"))
-        {
-            Some(pin) if crate::manifest::is_sha256(pin.trim()) => {
-                Some(pin.trim().to_ascii_lowercase())
-            }
-            Some(pin) => {
-                return Err(Error::InvalidPin {
-                    value: pin.chars().take(80).collect(),
-                })
-            }
-            None => None,
-        };
-        Ok(Settings {
-            pin_sha256,
-            version: self.version.clone(),
-            mode,
-            sources,
-            cache_dir,
-            offline,
-            rustc: self.rustc.clone().unwrap_or_else(Rustc::active),
-        })
-    }
-
-    #[cfg(feature = "build")]
-    fn chosen_build_profile(&self) -> Result<crate::build::Profile> {
-        match (self.build_profile, env::var("XOUS_SYSROOT_BUILD_PROFILE")) {
-            (Some(profile), _) => Ok(profile),
-            (None, Some(value)) => value.parse().map_err(Error::InvalidProfile),
-            (None, None) => Ok(crate::build::Profile::default()),
-        }
-    }
-
-    fn destination(&self, s: &Settings, version: Option<&RustcVersion>) -> Result<Destination> {
-        let root = match s.mode {
-            Mode::Toolchain => match &self.sysroot {
-                Some(root) => root.clone(),
-                None => s.rustc.sysroot()?,
-            },
-            Mode::Private => {
-                let release = match version {
-                    Some(v) => v.release.clone(),
-                    None => s.rustc.version()?.release,
-                };
-                s.cache_dir.join("sysroots").join(release)
-            }
-        };
-        Ok(Destination {
-            root,
-            target: self.target.clone(),
-        })
-    }
-
-    /// The complete, matching install at `dest`, if any. Costs a stamp read and a stat per file.
-    fn installed(
-        &self,
-        s: &Settings,
-        dest: &Destination,
-        version: Option<&RustcVersion>,
-    ) -> Option<Sysroot> {
-        let stamp = dest.stamp()?;
-        let matches = match version {
-            Some(v) => RustcVersion::parse(&stamp.rustc).is_ok_and(|r| v.matches(&r)),
-            // No version given: in toolchain mode an unchanged compiler binary is the same compiler.
-            None => {
-                s.mode == Mode::Toolchain
-                    && stamp.compiler.is_some()
-                    && stamp.compiler == compiler_fingerprint(&dest.root)
-            }
-        };
-        if !matches || !stamp.files_present(&dest.target_dir()) {
-            return None;
-        }
-        Some(Sysroot {
-            path: dest.root.clone(),
-            target: self.target.clone(),
-            mode: s.mode,
-            rustc: stamp.rustc,
-            source: stamp.source,
-            status: InstallStatus::AlreadyInstalled,
-        })
-    }
-
     /// Makes sure the library is installed and returns where. The already-installed path reads
     /// one small file (private mode with a version: no process is spawned).
     pub fn install(&self) -> Result<Sysroot> {
@@ -566,103 +419,6 @@ impl Installer {
                 .map(|(s, e)| (s, e.to_string()))
                 .collect(),
         })
-    }
-
-    /// One try at one archive: fresh staging, verified unpack, smoke compile, stamp, commit.
-    #[allow(clippy::too_many_arguments)]
-    fn attempt(
-        &self,
-        s: &Settings,
-        dest: &Destination,
-        transport: &Transport,
-        cache: &DownloadCache,
-        offer: &Offer,
-        version: &RustcVersion,
-        compiler: Option<&RustcVersion>,
-    ) -> Result<Stamp> {
-        let staging: Staging = dest.stage()?;
-        let archive = &offer.archive;
-        let target = self.target.as_str();
-        let mut extracted: Extracted = match archive.format {
-            ArchiveFormat::Zip => {
-                let path = cache.fetch(transport, archive)?;
-                unpack_release_zip(&path, target, staging.root(), &archive.url, self.limits)
-                    .inspect_err(|e| {
-                        // A refused archive is not kept, verified or not: the cache holds only
-                        // what can be installed, and a refusal leaves no trace.
-                        if matches!(
-                            e,
-                            Error::UnsafeArchive { .. } | Error::CorruptArchive { .. }
-                        ) {
-                            let _ = std::fs::remove_file(&path);
-                        }
-                    })?
-            }
-            format => {
-                let mut out = None;
-                cache.stream(transport, archive, &mut |reader| {
-                    let decoded: Box<dyn std::io::Read + '_> = match format {
-                        ArchiveFormat::TarXz => Box::new(crate::xz::decoder(reader)),
-                        ArchiveFormat::TarGz => Box::new(flate2::read::GzDecoder::new(reader)),
-                        _ => Box::new(reader),
-                    };
-                    let extracted = unpack_component(
-                        decoded,
-                        target,
-                        staging.root(),
-                        &archive.url,
-                        self.limits,
-                    )?;
-                    out = Some(extracted);
-                    Ok(())
-                })?;
-                out.expect("the sink ran")
-            }
-        };
-        if let Some(declared) = &extracted.rust_version {
-            let declared_version = RustcVersion::parse(declared)?;
-            if !version.matches(&declared_version) {
-                return Err(Error::VersionMismatch {
-                    url: archive.url.clone(),
-                    offered: declared.clone(),
-                    wanted: version.identity(),
-                });
-            }
-        }
-        // xous-core's xtask reads this file on every build and reinstalls unless it holds the
-        // compiler's release: a component tarball has none, so write it.
-        if !extracted.files.iter().any(|f| f.path == RUST_VERSION_FILE) {
-            let contents = format!("{}\n", version.release);
-            let record = staging.write_file(target, RUST_VERSION_FILE, contents)?;
-            extracted.files.push(record);
-            extracted.files.sort_by(|a, b| a.path.cmp(&b.path));
-        }
-        let identity = compiler
-            .map(RustcVersion::identity)
-            .unwrap_or_else(|| offer.rustc.clone());
-        if let Some(compiler) = compiler.filter(|_| self.smoke_test) {
-            report(&self.progress, Progress::SmokeTest);
-            smoke_compile(
-                &s.rustc,
-                &compiler.identity(),
-                staging.root(),
-                target,
-                &archive.url,
-            )?;
-        }
-        let mut stamp = Stamp::new(
-            target,
-            &identity,
-            &archive.url,
-            &archive.sha256,
-            extracted.files,
-        );
-        if s.mode == Mode::Toolchain && compiler.is_some() {
-            stamp.compiler = compiler_fingerprint(&dest.root);
-        }
-        stamp.write(&staging.target_dir(target))?;
-        dest.commit(staging)?;
-        Ok(stamp)
     }
 
     /// What is installed where this installer would install, without changing anything.
