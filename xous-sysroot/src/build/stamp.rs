@@ -13,7 +13,7 @@ use super::{LibstdBuilder, LibstdError, BUILD_INFO_FILE_NAME, STAMP_FILE_NAME};
 use crate::hash::hex;
 
 /// Bumped whenever the way libstd is built changes, so old stamps stop matching.
-const BUILD_LOGIC_VERSION: u32 = 2;
+const BUILD_LOGIC_VERSION: u32 = 3;
 
 /// SHA-256 over every input of the build.
 pub(super) fn hash(builder: &LibstdBuilder<'_>, plan: &Plan) -> Result<String, LibstdError> {

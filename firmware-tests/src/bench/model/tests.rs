@@ -7,9 +7,9 @@ fn reports_round_trip_through_json_and_baselines_keep_one_libstd() {
     let report = report_of(
         vec![
             rec("alloc_a", "system", "official", 3),
-            rec("alloc_a", "system", "release", 2),
+            rec("alloc_a", "system", "debug-assertions", 2),
         ],
-        &["official", "release"],
+        &["official", "debug-assertions"],
     );
     let dir = std::env::temp_dir().join(format!("xous-bench-json-{}", std::process::id()));
     let path = dir.join("sub/report.json");
