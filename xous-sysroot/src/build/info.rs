@@ -35,8 +35,9 @@ pub struct BuildInfo {
     pub target: String,
     /// The build profile.
     pub profile: Profile,
-    /// The profile's [`Profile::revision`] at build time; 1 in records of format 1, which
-    /// were all of revision 1 (`official` with debug assertions on).
+    /// The profile's [`Profile::revision`] at build time; 1 in records of format 1, written
+    /// when every profile was at revision 1 (`official` then had debug assertions on; those of
+    /// the removed `release` profile no longer parse).
     #[serde(default = "first_revision")]
     pub profile_revision: u32,
     /// Whether libstd was compiled with debug assertions.

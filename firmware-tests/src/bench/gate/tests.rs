@@ -193,12 +193,14 @@ fn quick_and_full_runs_are_not_compared() {
 }
 
 #[test]
-fn the_committed_baseline_reads_as_qemu_counts_of_the_official_profile() {
+fn the_committed_baseline_reads_as_qemu_counts_of_todays_official_profile() {
     let baseline = Report::read(&baseline_path("1.96.0")).unwrap();
-    assert_eq!(baseline.schema, 1);
+    assert_eq!(baseline.schema, SCHEMA);
     assert_eq!(baseline.emulator, "qemu");
     assert_eq!(baseline.libstds.len(), 1);
-    assert_eq!(baseline.libstds[0].profile, "official");
+    let official = xous_sysroot_build::Profile::Official;
+    assert_eq!(baseline.libstds[0].profile, official.name());
+    assert_eq!(baseline.libstds[0].profile_revision, official.revision());
     let mut current = baseline.clone();
     current.schema = SCHEMA;
     let same = compare(&baseline, &current, "official", 1.0).unwrap();
