@@ -18,9 +18,11 @@ fn main() {
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
     let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?);
+    // Without the first two, the active toolchain (RUSTUP_TOOLCHAIN) is the firmware's.
     for var in [
-        "XOUS_FIRMWARE_RUSTC",
-        "XOUS_FIRMWARE_CARGO",
+        test_harness::FIRMWARE_RUSTC_ENV,
+        test_harness::FIRMWARE_CARGO_ENV,
+        "RUSTUP_TOOLCHAIN",
         test_harness::DIST_SERVER_ENV,
     ] {
         println!("cargo::rerun-if-env-changed={var}");

@@ -1,65 +1,13 @@
 //! Building firmware (and the test kernel) for the target with the firmware toolchain
 //! against an installed libstd.
 
-use crate::HarnessError;
+use crate::{HarnessError, Toolchain};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use xous_sysroot::Sysroot;
 
 /// The target every firmware build is for.
 pub const TARGET: &str = xous_sysroot::DEFAULT_TARGET;
-
-/// The compiler pair that builds firmware: the rustc libstd was built with, and its cargo.
-///
-/// It is always chosen explicitly, never taken from PATH by accident: see
-/// [`Toolchain::from_env`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Toolchain {
-    /// The rustc.
-    pub rustc: PathBuf,
-    /// The matching cargo.
-    pub cargo: PathBuf,
-}
-
-impl Toolchain {
-    /// A toolchain from explicit paths.
-    pub fn new(rustc: impl Into<PathBuf>, cargo: impl Into<PathBuf>) -> Toolchain {
-        Toolchain {
-            rustc: rustc.into(),
-            cargo: cargo.into(),
-        }
-    }
-
-    /// `XOUS_FIRMWARE_RUSTC` and `XOUS_FIRMWARE_CARGO` when set; otherwise Debian's
-    /// matched pair (`/usr/bin/rustc`, `/usr/bin/cargo` from `rustc-web`/`cargo-web`),
-    /// the toolchain this project's CI builds libstd with.
-    pub fn from_env() -> Result<Toolchain, HarnessError> {
-        let pick = |var: &str, default: &str| -> Result<PathBuf, HarnessError> {
-            let path = std::env::var_os(var)
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from(default));
-            if path.components().count() > 1 && !path.exists() {
-                return Err(HarnessError::Toolchain(format!(
-                    "the firmware toolchain's {} ({}) does not exist\nhelp: set {var} to the {} that matches the installed libstd, or install Debian's `rustc-web cargo-web rust-web-src` (scripts/install-debian-toolchain.sh)",
-                    default.rsplit('/').next().unwrap_or(default),
-                    path.display(),
-                    default.rsplit('/').next().unwrap_or(default),
-                )));
-            }
-            Ok(path)
-        };
-        Ok(Toolchain {
-            rustc: pick("XOUS_FIRMWARE_RUSTC", "/usr/bin/rustc")?,
-            cargo: pick("XOUS_FIRMWARE_CARGO", "/usr/bin/cargo")?,
-        })
-    }
-
-    /// The rustc as `xous-sysroot` sees it (for installing the matching libstd).
-    pub fn rustc(&self) -> xous_sysroot::Rustc {
-        xous_sysroot::Rustc::new(&self.rustc)
-    }
-}
 
 /// One built executable.
 #[derive(Debug, Clone, PartialEq, Eq)]

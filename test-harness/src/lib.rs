@@ -36,15 +36,17 @@ mod params;
 pub mod qemu;
 pub mod renode;
 mod run;
+mod toolchain;
 
 pub use backend::{Backend, BACKEND_VAR, EMULATOR_VAR};
-pub use cargo_build::{build_kernel, kernel_source, Artifact, FirmwareBuild, Toolchain, TARGET};
+pub use cargo_build::{build_kernel, kernel_source, Artifact, FirmwareBuild, TARGET};
 pub use error::HarnessError;
 pub use local::{
     cache_dir, cargo_target_dir, install_private, local_sysroot, private_sysroot, profile_sysroot,
     DIST_SERVER_ENV,
 };
 pub use run::{Exit, RunOutput, Runner, EMULATOR_ERROR_STATUS, FAULT_STATUS, TIMEOUT_STATUS};
+pub use toolchain::{Toolchain, FIRMWARE_CARGO_ENV, FIRMWARE_RUSTC_ENV};
 
 use std::ffi::OsStr;
 

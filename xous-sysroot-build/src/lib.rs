@@ -12,12 +12,13 @@
 //! | static file server, redirecting missing official paths upstream | [`serve::DistServer`] | `serve` |
 //! | one shared build + dist root per cargo target dir, for tests and build scripts | [`local_dist::LocalDist`] | |
 //!
-//! The build mirrors the Xous Rust fork's release job (see [`Profile::Official`]):
-//! `cargo build` of the `library/sysroot` crate of `rust-src` for the target, with the
-//! features `panic-unwind compiler-builtins-mem` (plus `compiler-builtins-c` when a C
-//! compiler for the target and compiler-rt sources are available; when not, the build record
-//! says why), the stable library metadata `stablestd`, and the rlibs collected into
-//! `<out>/lib/rustlib/<target>/lib`.
+//! The build is the Xous Rust fork's current release job (see [`Profile::Official`] and
+//! [`CargoRecipe`]): `cargo build --release -Zbinary-dep-depinfo` of the `library/sysroot`
+//! crate of `rust-src` for the target, debug assertions off, opt-level 3, the fork's
+//! `RUSTFLAGS`, the features `panic-unwind compiler-builtins-c compiler-builtins-mem`
+//! (`compiler-builtins-c` only when a C compiler for the target and compiler-rt sources are
+//! available; when not, the build record says why), the stable library metadata `stablestd`,
+//! and the rlibs collected into `<out>/lib/rustlib/<target>/lib`.
 //!
 //! All formats (component layout, manifest, dist root) are `xous-sysroot`'s own code, the
 //! same the installer reads with.
@@ -78,8 +79,8 @@ pub use error::BuildError;
 pub use overlay::{overlay, Overlaid, OverlayOptions};
 pub use package::{package, PackageOptions, Packaged};
 pub use xous_sysroot::build::{
-    verify_sysroot, BuildInfo, BuildStatus, CCompiler, DepSources, LibstdBuild, LibstdBuilder,
-    LibstdError, ParseProfileError, Profile, RustcIdentity, BUILD_INFO_FILE_NAME,
+    verify_sysroot, BuildInfo, BuildStatus, CCompiler, CargoRecipe, DepSources, LibstdBuild,
+    LibstdBuilder, LibstdError, ParseProfileError, Profile, RustcIdentity, BUILD_INFO_FILE_NAME,
     BUILD_INFO_FORMAT, STAMP_FILE_NAME,
 };
 pub use xous_sysroot::DEFAULT_TARGET;

@@ -21,10 +21,11 @@ pub enum Incomparable {
         /// This run's.
         current: String,
     },
-    /// The libstds were built with different profiles.
-    #[error("cannot compare a libstd of the `{current}` profile with a baseline of the `{baseline}` profile\nhelp: gate a libstd of the baseline's profile, or record a baseline for `{current}` with --baseline <file> --update-baseline")]
+    /// The libstds were built with different profiles, or different revisions of one profile
+    /// (`official (revision 1)` had debug assertions on).
+    #[error("cannot compare a libstd of the profile `{current}` with a baseline of the profile `{baseline}`: they are different builds\nhelp: gate a libstd of the baseline's profile, or record a baseline for `{current}` with --baseline <file> --update-baseline (to replace a committed baseline of another build, delete it first)")]
     Profile {
-        /// The baseline libstd's profile.
+        /// The baseline libstd's profile and revision (`official (revision 1)`).
         baseline: String,
         /// This run's.
         current: String,
@@ -51,10 +52,10 @@ pub fn comparable(baseline: &Report, current: &Report, libstd: &str) -> Result<(
         });
     }
     if let (Some(b), Some(c)) = (baseline.libstds.first(), current.libstd(libstd)) {
-        if b.profile != c.profile {
+        if (&b.profile, b.profile_revision) != (&c.profile, c.profile_revision) {
             return Err(Incomparable::Profile {
-                baseline: b.profile.clone(),
-                current: c.profile.clone(),
+                baseline: b.profile_identity(),
+                current: c.profile_identity(),
             });
         }
     }

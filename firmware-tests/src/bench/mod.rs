@@ -49,8 +49,9 @@ pub const DEFAULT_THRESHOLD_PCT: f64 = 1.0;
 
 /// Version of the JSON layout of [`Report`]. Version 2 added [`Report::emulator`] and
 /// [`LibstdInfo::profile`]; files of version 1 are read as QEMU counts of the official
-/// profile, which is what they are.
-pub const SCHEMA: u32 = 2;
+/// profile, which is what they are. Version 3 added [`LibstdInfo::profile_revision`]; older
+/// files are read as revision 1 (`official` with debug assertions on), which is what they are.
+pub const SCHEMA: u32 = 3;
 
 /// The variants in the order the tables show them: libstd's allocator, the same algorithm
 /// over an arena, the peers, and the lower bound last.

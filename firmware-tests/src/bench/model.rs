@@ -35,7 +35,7 @@ pub struct Record {
     pub group: String,
     /// Allocator variant.
     pub variant: String,
-    /// Which libstd (`official`, `release`, `candidate`, ...).
+    /// Which libstd (`official`, `debug-assertions`, `candidate`, ...).
     pub libstd: String,
     /// Operations in the measured loop.
     pub ops: u64,
@@ -70,11 +70,23 @@ pub struct LibstdInfo {
     pub sysroot: String,
     /// Where it came from (a dist root or URL), when known.
     pub source: String,
-    /// The build profile its build record names (`official`, `release`, ...), or
+    /// The build profile its build record names (`official`, `debug-assertions`), or
     /// [`UNKNOWN_PROFILE`] when it has none. Reports older than schema 2 did not record it:
     /// they are all of the official profile.
     #[serde(default = "official_profile")]
     pub profile: String,
+    /// The profile's revision its build record names (0 without a record). Reports older
+    /// than schema 3 did not record it: they are all of revision 1, when `official` had debug
+    /// assertions on.
+    #[serde(default = "first_revision")]
+    pub profile_revision: u32,
+}
+
+impl LibstdInfo {
+    /// The profile and its revision, as people read them: `official (revision 2)`.
+    pub fn profile_identity(&self) -> String {
+        format!("{} (revision {})", self.profile, self.profile_revision)
+    }
 }
 
 /// [`LibstdInfo::profile`] of a libstd without a build record.
@@ -82,6 +94,10 @@ pub const UNKNOWN_PROFILE: &str = "unknown";
 
 fn official_profile() -> String {
     xous_sysroot_build::Profile::Official.name().to_string()
+}
+
+fn first_revision() -> u32 {
+    1
 }
 
 fn qemu() -> String {
@@ -92,16 +108,18 @@ impl LibstdInfo {
     /// The description of `sysroot` under `label`, with its profile read from the build
     /// record installed with it.
     pub fn of(label: &str, sysroot: &Sysroot, source: &str) -> LibstdInfo {
-        let profile = xous_sysroot_build::BuildInfo::read(&sysroot.target_dir()).map_or_else(
-            |_| UNKNOWN_PROFILE.to_string(),
-            |i| i.profile.name().to_string(),
-        );
+        let (profile, profile_revision) =
+            xous_sysroot_build::BuildInfo::read(&sysroot.target_dir()).map_or_else(
+                |_| (UNKNOWN_PROFILE.to_string(), 0),
+                |i| (i.profile.name().to_string(), i.profile_revision),
+            );
         LibstdInfo {
             label: label.into(),
             rustc: sysroot.rustc.clone(),
             sysroot: sysroot.path.display().to_string(),
             source: source.into(),
             profile,
+            profile_revision,
         }
     }
 }

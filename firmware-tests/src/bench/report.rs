@@ -145,10 +145,10 @@ fn introduction(report: &Report, primary: &str) -> String {
 
 fn libstd_line(l: &LibstdInfo) -> String {
     format!(
-        "- libstd `{}`: {}, `{}` profile (sysroot `{}`{})\n",
+        "- libstd `{}`: {}, profile `{}` (sysroot `{}`{})\n",
         l.label,
         l.rustc,
-        l.profile,
+        l.profile_identity(),
         l.sysroot,
         if l.source.is_empty() {
             String::new()
@@ -258,8 +258,16 @@ fn against_primary(report: &Report, primary: &str, other: &str) -> String {
     let o = other;
     let mut md = format!(
         "## libstd `{o}` against `{primary}`\n\nThe same firmware built against each \
-         libstd. `{primary}` reproduces the Xous project's release job (debug assertions \
-         on); a ratio below 1 is what `{o}` saves.\n\n"
+         libstd (profiles: {}); a ratio below 1 is what `{o}` saves, above 1 what it \
+         costs.\n\n",
+        [primary, o]
+            .iter()
+            .map(|l| report.libstd(l).map_or_else(
+                || format!("`{l}` unknown"),
+                |i| format!("`{l}` is {}", i.profile_identity())
+            ))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     let _ = write!(
         md,

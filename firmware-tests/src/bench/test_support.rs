@@ -37,6 +37,7 @@ pub(crate) fn report_of(records: Vec<Record>, libstds: &[&str]) -> Report {
                 sysroot: "/s".into(),
                 source: String::new(),
                 profile: "official".into(),
+                profile_revision: xous_sysroot_build::Profile::Official.revision(),
             })
             .collect(),
         variants,

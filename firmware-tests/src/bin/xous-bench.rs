@@ -16,6 +16,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 use test_harness::Toolchain;
 use xous_sysroot::Sysroot;
+use xous_sysroot_build::local_dist::LocalDist;
 use xous_sysroot_build::Profile;
 
 #[derive(Parser)]
@@ -31,7 +32,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run every allocator variant against the official and release libstd and write
+    /// Run every allocator variant against the official and debug-assertions libstd and write
     /// bench.json, bench.md and bench.svg (default under target/bench).
     Run(RunArgs),
     /// Run the benchmarks against the suite's libstd (or read a report) and compare them
@@ -64,9 +65,10 @@ struct Common {
 struct RunArgs {
     #[command(flatten)]
     common: Common,
-    /// libstd builds to run against: `official` (the suite's install) and/or `release`
-    /// (built locally with the producer's release profile on first use).
-    #[arg(long, value_delimiter = ',', default_values_t = ["official".to_string(), "release".to_string()])]
+    /// libstd builds to run against: `official` (the suite's install: the fork's current
+    /// release job) and/or `debug-assertions` (the same with libstd's debug assertions on,
+    /// built locally on first use).
+    #[arg(long, value_delimiter = ',', default_values_t = Profile::ALL.map(|p| p.name().to_string()))]
     profiles: Vec<String>,
     /// Output directory.
     #[arg(long)]
@@ -162,23 +164,29 @@ fn run(a: RunArgs) -> Result<bool> {
     let target = firmware_tests::cargo_target_dir();
     let out = a.out.unwrap_or_else(|| target.join("bench"));
     let mut report = new_report(&toolchain, &emulator, &a.common)?;
-    for profile in &a.profiles {
-        let (sysroot, source) = match profile.as_str() {
-            "official" => official(),
-            "release" => {
+    for name in &a.profiles {
+        let profile: Profile = name.parse()?;
+        let (sysroot, source) = match profile {
+            Profile::Official => official(),
+            other => {
                 eprintln!(
-                    "installing the release-profile libstd (built once, a minute or two) ..."
+                    "installing the {other}-profile libstd (built once, a minute or two) ..."
                 );
-                let s = test_harness::profile_sysroot(&toolchain, target, Profile::Release)
-                    .context("building or installing the release-profile libstd")?;
+                let s = test_harness::profile_sysroot(&toolchain, target, other).with_context(
+                    || format!("building or installing the {other}-profile libstd"),
+                )?;
                 let source = format!(
-                    "{} (xous-sysroot-build, release profile)",
-                    target.join("xous-libstd/release/dist").display()
+                    "{} (xous-sysroot-build, {other} profile)",
+                    LocalDist::new(target)
+                        .profile(other)
+                        .dir()
+                        .join("dist")
+                        .display()
                 );
                 (s, source)
             }
-            other => bail!("unknown profile `{other}`: expected `official` or `release`"),
         };
+        let profile = profile.name();
         let m = bench::measure(
             profile,
             &sysroot,

@@ -101,7 +101,8 @@ struct BuildArgs {
     /// Target triple or target JSON path
     #[arg(long, default_value = DEFAULT_TARGET)]
     target: String,
-    /// official (the Xous fork's release job: debug assertions on) or release
+    /// official (the Xous fork's current release job: debug assertions off, opt-level 3) or
+    /// debug-assertions (the same with libstd's debug assertions on)
     #[arg(long, default_value = "official")]
     profile: Profile,
     /// Output sysroot [default: target/xous-libstd/<profile>/sysroot]

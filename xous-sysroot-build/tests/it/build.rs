@@ -81,7 +81,12 @@ fn official_build_has_the_expected_rlibs_stamp_and_record() -> Result<()> {
     // The build record, shipped in the package, says how it was built.
     let record = BuildInfo::read(b.target_libdir.parent().unwrap())?;
     ensure!(record == BuildInfo::of(b), "{record:#?}");
-    ensure!(record.profile == Profile::Official && record.debug_assertions);
+    ensure!(record.profile == Profile::Official && !record.debug_assertions);
+    ensure!(record.profile_revision == Profile::Official.revision());
+    let recipe = record.recipe.as_ref().context("a recipe in the record")?;
+    ensure!(recipe.env["CARGO_PROFILE_RELEASE_DEBUG_ASSERTIONS"] == "false");
+    ensure!(recipe.env["CARGO_PROFILE_RELEASE_OPT_LEVEL"] == "3");
+    ensure!(recipe.args.contains(&b.features.join(" ")), "{recipe:?}");
     ensure!(record.compiler_builtins_c == b.compiler_builtins_c);
     ensure!(record.compiler_builtins_c || record.compiler_builtins_c_note.is_some());
     ensure!(record.rustc == b.rustc.version.identity());

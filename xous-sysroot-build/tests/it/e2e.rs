@@ -210,7 +210,7 @@ fn legacy_zip_has_the_xtask_layout_and_installs() -> Result<()> {
     fs::write(
         site.join("repos/betrusted-io/rust/releases"),
         format!(
-            r#"[{{"tag_name":"{release}.1","assets":[{{"name":"{name}","browser_download_url":"{}/download/{name}","digest":"sha256:{zip_sha}"}}]}}]"#,
+            r#"[{{"tag_name":"{release}.1","assets":[{{"name":"{name}","state":"uploaded","browser_download_url":"{}/download/{name}","digest":"sha256:{zip_sha}"}}]}}]"#,
             server.url()
         ),
     )?;

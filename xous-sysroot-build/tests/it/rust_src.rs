@@ -224,7 +224,7 @@ fn killed_build_leaves_the_previous_output_as_it_was() -> Result<()> {
 
     // Another profile: the stamp does not match, so a real build starts.
     let mut child = Command::new(env!("CARGO_BIN_EXE_xous-sysroot-build"))
-        .args(["build", "--profile", "release", "--rustc"])
+        .args(["build", "--profile", "debug-assertions", "--rustc"])
         .arg(rustc())
         .arg("--cargo")
         .arg(cargo())

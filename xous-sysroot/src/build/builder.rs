@@ -292,7 +292,7 @@ impl<'a> LibstdBuilder<'a> {
     }
 
     /// The output description shared by the planned, built and already-built cases.
-    fn planned_output(&self, plan: &Plan, hash: &str) -> LibstdBuild {
+    pub(super) fn planned_output(&self, plan: &Plan, hash: &str) -> LibstdBuild {
         LibstdBuild {
             sysroot: self.out_dir.clone(),
             target_libdir: self.target_root().join("lib"),
@@ -306,6 +306,7 @@ impl<'a> LibstdBuilder<'a> {
             compiler_builtins_c_note: plan.c_note.clone(),
             c_compiler: plan.c_compiler.clone(),
             linker: plan.linker.clone(),
+            remap_path_prefix: self.remap_path_prefix,
             rust_src: plan.src.root.clone(),
             stamp_hash: hash.to_owned(),
         }

@@ -8,34 +8,28 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use super::plan::Plan;
+use super::recipe::CargoRecipe;
 use super::{LibstdBuilder, LibstdError};
-
-/// The library metadata the Xous fork's release job uses (`__CARGO_DEFAULT_LIB_METADATA`).
-const STABLE_LIB_METADATA: &str = "stablestd";
 
 /// How many lines of cargo's stderr a [`LibstdError::CargoFailed`] carries.
 const STDERR_TAIL_LINES: usize = 60;
 
 impl LibstdBuilder<'_> {
-    /// Runs cargo; returns the rlibs it reported, `sysroot` dummy excluded.
-    pub(super) fn run_cargo(
-        &self,
-        plan: &Plan,
-        target_dir: &Path,
-    ) -> Result<Vec<PathBuf>, LibstdError> {
+    /// The cargo command of the build: the fork's job ([`CargoRecipe`]) plus what is local to
+    /// this machine (manifest and target directory, vendored source, a scrubbed environment,
+    /// the C compiler). Nothing is run.
+    pub(super) fn cargo_command(&self, plan: &Plan, target_dir: &Path) -> Command {
+        let recipe = CargoRecipe::of(self.profile, &plan.features, self.remap_path_prefix);
         let mut cmd = Command::new(&plan.cargo);
         cmd.arg("build")
             .arg("--manifest-path")
             .arg(&plan.src.entry_manifest)
             .arg("--target")
             .arg(&self.target)
-            .arg("--release")
-            .arg("-Zbinary-dep-depinfo")
+            .args(&recipe.args)
             // Keeps dev-dependencies (rand, ...) out of the resolve, so that a vendor
             // directory holding only what libstd needs is enough.
             .arg("-Zavoid-dev-deps")
-            .arg("--features")
-            .arg(plan.features.join(" "))
             .arg("--target-dir")
             .arg(target_dir)
             .arg("--locked")
@@ -56,25 +50,18 @@ impl LibstdBuilder<'_> {
         // in the library workspace, away from whatever project called us.
         cmd.current_dir(&plan.src.library);
         scrub_env(&mut cmd);
-        // Stable and beta compilers need it for std's `-Z` flags; this command's environment
-        // only, never this process's.
+        // The recipe's environment (RUSTC_BOOTSTRAP=1 among it) is this command's only, never
+        // this process's. The flags go encoded so that remapped paths may hold spaces.
         cmd.env("RUSTC", &plan.rustc.path)
-            .env("RUSTC_BOOTSTRAP", "1")
-            .env("CARGO_ENCODED_RUSTFLAGS", plan.rustflags.join("\u{1f}"))
-            .env("__CARGO_DEFAULT_LIB_METADATA", STABLE_LIB_METADATA)
-            .env("CARGO_PROFILE_RELEASE_DEBUG", "0")
-            .env(
-                "CARGO_PROFILE_RELEASE_DEBUG_ASSERTIONS",
-                if self.profile.debug_assertions() {
-                    "true"
-                } else {
-                    "false"
-                },
-            );
+            .envs(&recipe.env)
+            .env("CARGO_ENCODED_RUSTFLAGS", plan.rustflags.join("\u{1f}"));
         if let (Some(cc), Some(rt)) = (&plan.c_compiler, &plan.compiler_rt_root) {
             let var = self.target.replace(['-', '.'], "_");
             cmd.env(format!("CC_{var}"), cc)
                 .env("RUST_COMPILER_RT_ROOT", rt);
+            if let Some(ar) = archiver_beside(cc) {
+                cmd.env(format!("AR_{var}"), ar);
+            }
         }
         if !self.show_cargo_output {
             cmd.env("CARGO_TERM_COLOR", "never")
@@ -87,6 +74,16 @@ impl LibstdBuilder<'_> {
             } else {
                 Stdio::piped()
             });
+        cmd
+    }
+
+    /// Runs cargo; returns the rlibs it reported, `sysroot` dummy excluded.
+    pub(super) fn run_cargo(
+        &self,
+        plan: &Plan,
+        target_dir: &Path,
+    ) -> Result<Vec<PathBuf>, LibstdError> {
+        let mut cmd = self.cargo_command(plan, target_dir);
         let command_line = describe_command(&cmd);
         let mut child = cmd.spawn().map_err(|source| LibstdError::CargoNotFound {
             cargo: plan.cargo.clone(),
@@ -190,6 +187,23 @@ fn scrub_env(cmd: &mut Command) {
             cmd.env_remove(OsString::from(k));
         }
     }
+}
+
+/// The archiver of the C compiler `cc`, as the fork's job pairs `riscv-none-embed-gcc` with
+/// `riscv-none-embed-ar`: `<prefix>ar` beside `<prefix>gcc`/`<prefix>cc`, `llvm-ar` beside
+/// `clang`, if it exists. Otherwise the `cc` crate chooses.
+fn archiver_beside(cc: &Path) -> Option<PathBuf> {
+    let name = cc.file_name()?.to_str()?;
+    let ar = if name.starts_with("clang") {
+        "llvm-ar".to_owned()
+    } else {
+        let prefix = name
+            .strip_suffix("gcc")
+            .or_else(|| name.strip_suffix("cc"))?;
+        format!("{prefix}ar")
+    };
+    let path = cc.with_file_name(ar);
+    path.is_file().then_some(path)
 }
 
 /// The command line, quoted enough for a person to re-run it.

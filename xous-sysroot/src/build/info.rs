@@ -1,7 +1,8 @@
 //! The build record that travels with a libstd: `lib/rustlib/<target>/xous-libstd-build.toml`,
 //! written by the build beside `lib/` and shipped inside the rust-std component, so that an
-//! installed libstd says how it was built (profile, features, whether `compiler-builtins-c`
-//! was on and why not) and which rustc alone can use it.
+//! installed libstd says how it was built (profile and its revision, features, whether
+//! `compiler-builtins-c` was on and why not, what cargo was told: [`CargoRecipe`]) and which
+//! rustc alone can use it.
 //!
 //! It holds nothing machine- or time-dependent (no output paths, no timestamps), so that two
 //! builds from the same inputs package to the same bytes.
@@ -11,14 +12,15 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{LibstdBuild, LibstdError, Profile};
+use super::{CargoRecipe, LibstdBuild, LibstdError, Profile};
 use crate::RustcVersion;
 
 /// File name of the build record in `<sysroot>/lib/rustlib/<target>/`.
 pub const BUILD_INFO_FILE_NAME: &str = "xous-libstd-build.toml";
 
-/// Version of the build record's format; bumped when a field changes meaning.
-pub const BUILD_INFO_FORMAT: u32 = 1;
+/// Version of the build record's format; bumped when a field changes meaning. Format 2 added
+/// `profile-revision`, `c-compiler` and `[recipe]`.
+pub const BUILD_INFO_FORMAT: u32 = 2;
 
 /// How a libstd was built: the contents of [`BUILD_INFO_FILE_NAME`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,6 +35,11 @@ pub struct BuildInfo {
     pub target: String,
     /// The build profile.
     pub profile: Profile,
+    /// The profile's [`Profile::revision`] at build time; 1 in records of format 1, written
+    /// when every profile was at revision 1 (`official` then had debug assertions on; those of
+    /// the removed `release` profile no longer parse).
+    #[serde(default = "first_revision")]
+    pub profile_revision: u32,
     /// Whether libstd was compiled with debug assertions.
     pub debug_assertions: bool,
     /// The cargo features enabled on the `library/sysroot` crate.
@@ -42,6 +49,9 @@ pub struct BuildInfo {
     /// Why `compiler-builtins-c` is off, when it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compiler_builtins_c_note: Option<String>,
+    /// The file name of the C compiler that built the C parts, when they are in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub c_compiler: Option<String>,
     /// The identity of the rustc that built it, as a manifest writes it:
     /// `1.96.0 (ac68faa20 2026-05-25)`.
     pub rustc: String,
@@ -49,6 +59,13 @@ pub struct BuildInfo {
     pub rustc_verbose_version: String,
     /// `cargo -V` of the cargo that drove the build.
     pub cargo: String,
+    /// What cargo was told (absent from records of format 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipe: Option<CargoRecipe>,
+}
+
+fn first_revision() -> u32 {
+    1
 }
 
 impl BuildInfo {
@@ -59,13 +76,24 @@ impl BuildInfo {
             producer: concat!("xous-sysroot-build ", env!("CARGO_PKG_VERSION")).to_owned(),
             target: crate::component::target_name(&build.target).to_owned(),
             profile: build.profile,
+            profile_revision: build.profile.revision(),
             debug_assertions: build.profile.debug_assertions(),
             features: build.features.clone(),
             compiler_builtins_c: build.compiler_builtins_c,
             compiler_builtins_c_note: build.compiler_builtins_c_note.clone(),
+            c_compiler: build
+                .c_compiler
+                .as_deref()
+                .and_then(Path::file_name)
+                .map(|n| n.to_string_lossy().into_owned()),
             rustc: build.rustc.version.identity(),
             rustc_verbose_version: build.rustc.verbose_version.clone(),
             cargo: build.cargo_version.clone(),
+            recipe: Some(CargoRecipe::of(
+                build.profile,
+                &build.features,
+                build.remap_path_prefix,
+            )),
         }
     }
 

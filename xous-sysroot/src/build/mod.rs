@@ -10,6 +10,7 @@
 //! |---|---|
 //! | `builder.rs` | [`LibstdBuilder`]: settings, the lock, stamp check, staging and swap |
 //! | `plan.rs` | resolving toolchain, sources, dependencies, features and flags before a build |
+//! | `recipe.rs` | [`CargoRecipe`]: the fork's release job as data (arguments, environment, flags, features) |
 //! | `cargo.rs` | the one cargo process: its command line, environment and JSON messages |
 //! | `component.rs` | [`stage_component`]: which built files a rust-std component holds |
 //! | `stamp.rs` | the stamp: the hash over every input, and reading it back |
@@ -54,6 +55,7 @@ mod component;
 mod error;
 mod info;
 mod plan;
+mod recipe;
 mod stamp;
 mod toolchain;
 
@@ -66,6 +68,7 @@ pub use builder::LibstdBuilder;
 pub use component::stage_component;
 pub use error::LibstdError;
 pub use info::{BuildInfo, BUILD_INFO_FILE_NAME, BUILD_INFO_FORMAT};
+pub use recipe::CargoRecipe;
 pub use toolchain::RustcIdentity;
 
 /// Name of the stamp file written beside `lib/` in `<out>/lib/rustlib/<target>/`.
@@ -75,31 +78,52 @@ pub use toolchain::RustcIdentity;
 pub const STAMP_FILE_NAME: &str = "xous-sysroot-build.stamp";
 
 /// Which flavour of the build to run.
+///
+/// Both profiles run the Xous Rust fork's current release job (see [`Profile::Official`] and the
+/// `recipe` module); they differ only in libstd's debug assertions. A profile's
+/// [`Profile::revision`] is bumped whenever what it builds changes, so that benchmark baselines
+/// and build records of an earlier build of the same name are told apart.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
 )]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum Profile {
-    /// Reproduces the Xous fork's release job: cargo's `release` profile with
-    /// `debug = 0` and **debug assertions on**.
+    /// Exactly the Xous fork's current release job, what users download: cargo's `release`
+    /// profile with `debug = 0`, `opt-level = 3` and **debug assertions off**, the fork's
+    /// `RUSTFLAGS`, features and environment. Revision 2; revision 1 had debug assertions on
+    /// (the fork's older workflow), which is now [`Profile::DebugAssertions`].
     #[default]
     Official,
-    /// Cargo's `release` profile with `debug = 0` and debug assertions off.
-    Release,
+    /// The official build with libstd's **debug assertions on**: what the fork's older
+    /// workflow built and what `official` meant up to its revision 1. For comparison only.
+    DebugAssertions,
 }
 
 impl Profile {
-    /// The name used on command lines and in stamps: `official` or `release`.
+    /// Every profile, the default first.
+    pub const ALL: [Profile; 2] = [Profile::Official, Profile::DebugAssertions];
+
+    /// The name used on command lines and in stamps: `official` or `debug-assertions`.
     pub fn name(self) -> &'static str {
         match self {
             Profile::Official => "official",
-            Profile::Release => "release",
+            Profile::DebugAssertions => "debug-assertions",
+        }
+    }
+
+    /// The profile's revision: bumped whenever the build of this name changes (flags,
+    /// environment, features), so that a record or baseline of an earlier revision is never
+    /// taken for this one. Records without one are of revision 1.
+    pub fn revision(self) -> u32 {
+        match self {
+            Profile::Official => 2,
+            Profile::DebugAssertions => 1,
         }
     }
 
     /// Whether libstd is compiled with `debug-assertions` in this profile.
     pub fn debug_assertions(self) -> bool {
-        matches!(self, Profile::Official)
+        matches!(self, Profile::DebugAssertions)
     }
 }
 
@@ -109,20 +133,30 @@ impl fmt::Display for Profile {
     }
 }
 
-/// Error returned when a profile name is neither `official` nor `release`.
+/// Error returned when a profile name is neither `official` nor `debug-assertions`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown libstd build profile `{0}`: expected `official` or `release`")]
+#[error("unknown libstd build profile `{0}`: expected `official` or `debug-assertions`{hint}", hint = removed_profile_hint(.0))]
 pub struct ParseProfileError(pub String);
+
+/// What became of a profile that no longer exists.
+fn removed_profile_hint(name: &str) -> &'static str {
+    match name {
+        "release" => {
+            "\nhelp: the `release` profile was removed: `official` now builds with debug \
+             assertions off, which is what `release` did"
+        }
+        _ => "",
+    }
+}
 
 impl FromStr for Profile {
     type Err = ParseProfileError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "official" => Ok(Profile::Official),
-            "release" => Ok(Profile::Release),
-            other => Err(ParseProfileError(other.to_owned())),
-        }
+        Profile::ALL
+            .into_iter()
+            .find(|p| p.name() == s)
+            .ok_or_else(|| ParseProfileError(s.to_owned()))
     }
 }
 
@@ -185,6 +219,8 @@ pub struct LibstdBuild {
     /// The linker that rustc will use for the target, where it was found (None when the
     /// check was disabled).
     pub linker: Option<PathBuf>,
+    /// Whether source paths in the rlibs were remapped ([`LibstdBuilder::remap_path_prefix`]).
+    pub remap_path_prefix: bool,
     /// The `rust-src` directory (the one holding `library/`) that was built.
     pub rust_src: PathBuf,
     /// Hex SHA-256 over every input of the build, as stored in the stamp file.

@@ -5,6 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use super::recipe;
 use super::toolchain::{self, RustSrc, RustcIdentity};
 use super::{CCompiler, DepSources, LibstdBuilder, LibstdError};
 
@@ -110,26 +111,8 @@ impl LibstdBuilder<'_> {
             }
         };
 
-        let mut features = vec![
-            "panic-unwind".to_owned(),
-            "compiler-builtins-mem".to_owned(),
-        ];
-        if c_compiler.is_some() {
-            features.push("compiler-builtins-c".to_owned());
-        }
-        for f in &self.extra_features {
-            if !features.contains(f) {
-                features.push(f.clone());
-            }
-        }
-
-        let mut rustflags = vec![
-            "-Cforce-unwind-tables=yes".to_owned(),
-            "-Cembed-bitcode=yes".to_owned(),
-            // Cargo's -Zbuild-std and bootstrap pass this for every std crate; without it
-            // rustc >= 1.8x rejects std's const calls into hashbrown.
-            "-Zforce-unstable-if-unmarked".to_owned(),
-        ];
+        let features = recipe::features(c_compiler.is_some(), &self.extra_features);
+        let mut rustflags = recipe::rustflags();
         if self.remap_path_prefix {
             let commit = rustc
                 .version

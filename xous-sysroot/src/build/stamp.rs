@@ -9,11 +9,13 @@ use std::time::UNIX_EPOCH;
 use sha2::{Digest, Sha256};
 
 use super::plan::Plan;
+use super::recipe::CargoRecipe;
 use super::{LibstdBuilder, LibstdError, BUILD_INFO_FILE_NAME, STAMP_FILE_NAME};
 use crate::hash::hex;
 
-/// Bumped whenever the way libstd is built changes, so old stamps stop matching.
-const BUILD_LOGIC_VERSION: u32 = 2;
+/// Bumped whenever the way libstd is built changes beyond the recipe (which is hashed), so old
+/// stamps stop matching.
+const BUILD_LOGIC_VERSION: u32 = 3;
 
 /// SHA-256 over every input of the build.
 pub(super) fn hash(builder: &LibstdBuilder<'_>, plan: &Plan) -> Result<String, LibstdError> {
@@ -34,6 +36,14 @@ pub(super) fn hash(builder: &LibstdBuilder<'_>, plan: &Plan) -> Result<String, L
         field("target json", &spec);
     }
     field("profile", builder.profile.name().as_bytes());
+    // Everything cargo is told, so that a change to the recipe needs no logic bump.
+    let recipe = CargoRecipe::of(builder.profile, &plan.features, builder.remap_path_prefix);
+    field(
+        "recipe",
+        serde_json::to_string(&recipe)
+            .expect("a recipe serializes")
+            .as_bytes(),
+    );
     field("features", plan.features.join(",").as_bytes());
     field("rustflags", plan.rustflags.join("\u{1f}").as_bytes());
     field(

@@ -63,6 +63,12 @@ impl RustcIdentity {
         &self.version.release
     }
 
+    /// The directory holding the `library/` a libstd build needs, when this rustc's sysroot
+    /// has one (`rust-src`).
+    pub fn rust_src(&self) -> Option<PathBuf> {
+        RustSrc::locate(self, None).ok().map(|src| src.root)
+    }
+
     /// The rustup toolchain this rustc belongs to: the name of its sysroot when that lies in a
     /// `toolchains` directory (`~/.rustup/toolchains/1.96.0-x86_64-unknown-linux-gnu`).
     pub fn rustup_toolchain(&self) -> Option<String> {

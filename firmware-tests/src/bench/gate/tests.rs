@@ -22,9 +22,9 @@ fn the_gate_fails_on_a_regression_beyond_the_threshold_and_reports_improvements(
             rec("alloc_d", "system", "official", 1010),
             rec("new_case", "system", "official", 5),
             // Other libstds in the run are not compared.
-            rec("alloc_a", "system", "release", 1),
+            rec("alloc_a", "system", "debug-assertions", 1),
         ],
-        &["official", "release"],
+        &["official", "debug-assertions"],
     );
     let c = compare(&baseline, &current, "official", DEFAULT_THRESHOLD_PCT).unwrap();
     let verdict = |case: &str| c.rows.iter().find(|r| r.case == case).unwrap().verdict;
@@ -126,27 +126,56 @@ fn a_libstd_of_another_profile_is_not_held_to_the_baseline() {
     let mut current = report_of(
         vec![
             rec("alloc_a", "system", "official", 100),
-            rec("alloc_a", "system", "release", 90),
+            rec("alloc_a", "system", "debug-assertions", 90),
         ],
-        &["official", "release"],
+        &["official", "debug-assertions"],
     );
-    current.libstds[1].profile = "release".into();
-    // The run's official libstd may be compared; its release one may not.
+    current.libstds[1].profile = "debug-assertions".into();
+    current.libstds[1].profile_revision = 1;
+    // The run's official libstd may be compared; its debug-assertions one may not.
     assert!(compare(&baseline, &current, "official", 1.0).is_ok());
-    let err = compare(&baseline, &current, "release", 1.0).unwrap_err();
+    let err = compare(&baseline, &current, "debug-assertions", 1.0).unwrap_err();
     assert_eq!(
         err,
         Incomparable::Profile {
-            baseline: "official".into(),
-            current: "release".into()
+            baseline: "official (revision 2)".into(),
+            current: "debug-assertions (revision 1)".into()
         }
     );
     assert!(
         err.to_string().contains(
-            "a libstd of the `release` profile with a baseline of the `official` profile"
+            "a libstd of the profile `debug-assertions (revision 1)` with a baseline of the profile `official (revision 2)`"
         ),
         "{err}"
     );
+}
+
+/// A baseline of the old `official` (debug assertions on), written before revisions were
+/// recorded, is read as revision 1 and never held against today's `official`.
+#[test]
+fn a_baseline_of_the_old_official_is_not_held_to_the_new_one() {
+    let current = report_of(
+        vec![rec("alloc_a", "system", "official", 100)],
+        &["official"],
+    );
+    let mut json: serde_json::Value = serde_json::to_value(&current).unwrap();
+    json["schema"] = 2.into();
+    json["libstds"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("profile_revision");
+    let old: Report = serde_json::from_value(json).unwrap();
+    assert_eq!(old.libstds[0].profile, "official");
+    assert_eq!(old.libstds[0].profile_revision, 1);
+    let err = compare(&old, &current, "official", 1.0).unwrap_err();
+    assert_eq!(
+        err,
+        Incomparable::Profile {
+            baseline: "official (revision 1)".into(),
+            current: "official (revision 2)".into()
+        }
+    );
+    assert!(err.to_string().contains("delete it first"), "{err}");
 }
 
 #[test]
@@ -164,12 +193,14 @@ fn quick_and_full_runs_are_not_compared() {
 }
 
 #[test]
-fn the_committed_baseline_reads_as_qemu_counts_of_the_official_profile() {
+fn the_committed_baseline_reads_as_qemu_counts_of_todays_official_profile() {
     let baseline = Report::read(&baseline_path("1.96.0")).unwrap();
-    assert_eq!(baseline.schema, 1);
+    assert_eq!(baseline.schema, SCHEMA);
     assert_eq!(baseline.emulator, "qemu");
     assert_eq!(baseline.libstds.len(), 1);
-    assert_eq!(baseline.libstds[0].profile, "official");
+    let official = xous_sysroot_build::Profile::Official;
+    assert_eq!(baseline.libstds[0].profile, official.name());
+    assert_eq!(baseline.libstds[0].profile_revision, official.revision());
     let mut current = baseline.clone();
     current.schema = SCHEMA;
     let same = compare(&baseline, &current, "official", 1.0).unwrap();

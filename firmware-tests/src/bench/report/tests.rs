@@ -8,10 +8,10 @@ fn markdown_shows_every_variant_the_lower_bound_and_the_profiles() {
         records.push(rec("alloc_lifo", v, "official", x));
         records.push(rec("sort", v, "official", x * 2));
     }
-    records.push(rec("alloc_lifo", "system", "release", 150));
-    records.push(rec("sort", "system", "release", 400));
-    records.push(rec("alloc_lifo", "bump", "release", 50));
-    let report = report_of(records, &["official", "release"]);
+    records.push(rec("alloc_lifo", "system", "debug-assertions", 150));
+    records.push(rec("sort", "system", "debug-assertions", 400));
+    records.push(rec("alloc_lifo", "bump", "debug-assertions", 50));
+    let report = report_of(records, &["official", "debug-assertions"]);
     let md = markdown(&report);
     assert!(
         md.contains("| case | ops | system | talc | bump | system ÷ bump |"),
@@ -43,15 +43,15 @@ fn the_chart_has_a_bar_per_case_and_series() {
         records.push(rec("alloc_lifo", v, "official", 120));
         records.push(rec("sort", v, "official", 7));
     }
-    records.push(rec("sort", "system", "release", 6));
-    let report = report_of(records, &["official", "release"]);
+    records.push(rec("sort", "system", "debug-assertions", 6));
+    let report = report_of(records, &["official", "debug-assertions"]);
     let svg = svg_chart(&report);
     assert!(svg.starts_with("<svg "));
     assert!(svg.trim_end().ends_with("</svg>"));
-    // 2 cases x 3 variants + 1 release bar.
+    // 2 cases x 3 variants + 1 debug-assertions bar.
     assert_eq!(svg.matches("<title>").count(), 7);
-    assert!(svg.contains("sort · system (release libstd): 6.0 instructions/op"));
-    assert!(svg.contains("system (release libstd)</text>"));
+    assert!(svg.contains("sort · system (debug-assertions libstd): 6.0 instructions/op"));
+    assert!(svg.contains("system (debug-assertions libstd)</text>"));
 }
 
 #[test]

@@ -1,0 +1,166 @@
+//! The firmware toolchain: the rustc and cargo that build firmware and the test kernel (and
+//! that libstd is installed for), and how it is chosen.
+//!
+//! In order: `XOUS_FIRMWARE_RUSTC` / `XOUS_FIRMWARE_CARGO` when set; otherwise the active
+//! toolchain (`rustc` on `PATH`, through rustup's proxy and `RUSTUP_TOOLCHAIN`), resolved to the
+//! real binaries in its sysroot, if it has `rust-src` (libstd is built from it when no prebuilt
+//! one exists); otherwise an error naming both ways out. Never a fixed path: which toolchains a
+//! machine has is the maintainer's business (this project's CI names Debian's pair).
+
+use std::path::{Path, PathBuf};
+
+use crate::HarnessError;
+
+/// The variable naming the firmware rustc.
+pub const FIRMWARE_RUSTC_ENV: &str = "XOUS_FIRMWARE_RUSTC";
+
+/// The variable naming the firmware cargo.
+pub const FIRMWARE_CARGO_ENV: &str = "XOUS_FIRMWARE_CARGO";
+
+/// The compiler pair that builds firmware: the rustc libstd was built with, and its cargo.
+///
+/// It is always chosen explicitly, never taken from PATH by accident: see
+/// [`Toolchain::from_env`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Toolchain {
+    /// The rustc.
+    pub rustc: PathBuf,
+    /// The matching cargo.
+    pub cargo: PathBuf,
+}
+
+/// The active toolchain as probed: its sysroot, release and `rust-src`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Active {
+    /// `rustc --print sysroot`.
+    sysroot: PathBuf,
+    /// `rustc -vV`'s identity, for messages.
+    identity: String,
+    /// Its `rust-src` (the directory holding `library/`), if installed.
+    rust_src: Option<PathBuf>,
+}
+
+impl Toolchain {
+    /// A toolchain from explicit paths.
+    pub fn new(rustc: impl Into<PathBuf>, cargo: impl Into<PathBuf>) -> Toolchain {
+        Toolchain {
+            rustc: rustc.into(),
+            cargo: cargo.into(),
+        }
+    }
+
+    /// `XOUS_FIRMWARE_RUSTC` and `XOUS_FIRMWARE_CARGO` when set (one of them alone: the other
+    /// binary beside it); otherwise the active toolchain's `<sysroot>/bin/rustc` and
+    /// `<sysroot>/bin/cargo` if it has `rust-src`; otherwise
+    /// [`HarnessError::Toolchain`] naming both options.
+    pub fn from_env() -> Result<Toolchain, HarnessError> {
+        let var = |name: &str| {
+            std::env::var_os(name)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
+        select(
+            var(FIRMWARE_RUSTC_ENV),
+            var(FIRMWARE_CARGO_ENV),
+            probe_active,
+        )
+    }
+
+    /// The rustc as `xous-sysroot` sees it (for installing the matching libstd).
+    pub fn rustc(&self) -> xous_sysroot::Rustc {
+        xous_sysroot::Rustc::new(&self.rustc)
+    }
+}
+
+/// The choice itself, with the active toolchain probed only when neither variable is set.
+fn select(
+    rustc: Option<PathBuf>,
+    cargo: Option<PathBuf>,
+    active: impl FnOnce() -> Result<Active, String>,
+) -> Result<Toolchain, HarnessError> {
+    let toolchain = match (rustc, cargo) {
+        (Some(rustc), Some(cargo)) => Toolchain { rustc, cargo },
+        (Some(rustc), None) => Toolchain {
+            cargo: beside(&rustc, "cargo"),
+            rustc,
+        },
+        (None, Some(cargo)) => Toolchain {
+            rustc: beside(&cargo, "rustc"),
+            cargo,
+        },
+        (None, None) => {
+            let active = active().map_err(|why| no_toolchain(&why))?;
+            if active.rust_src.is_none() {
+                return Err(no_toolchain(&format!(
+                    "the active toolchain (rustc {}, sysroot {}) has no rust-src",
+                    active.identity,
+                    active.sysroot.display()
+                )));
+            }
+            let bin = active.sysroot.join("bin");
+            Toolchain {
+                rustc: bin.join(exe("rustc")),
+                cargo: bin.join(exe("cargo")),
+            }
+        }
+    };
+    for (path, var) in [
+        (&toolchain.rustc, FIRMWARE_RUSTC_ENV),
+        (&toolchain.cargo, FIRMWARE_CARGO_ENV),
+    ] {
+        if path.components().count() > 1 && !path.exists() {
+            return Err(HarnessError::Toolchain(format!(
+                "the firmware toolchain's {} ({}) does not exist\nhelp: set {var} to the one that matches the installed libstd",
+                path.file_name().unwrap_or_default().to_string_lossy(),
+                path.display(),
+            )));
+        }
+    }
+    Ok(toolchain)
+}
+
+/// The error when no firmware toolchain can be chosen: why, and both ways out.
+fn no_toolchain(why: &str) -> HarnessError {
+    HarnessError::Toolchain(format!(
+        "no firmware toolchain: {FIRMWARE_RUSTC_ENV}/{FIRMWARE_CARGO_ENV} are not set and {why}\n\
+         help: set {FIRMWARE_RUSTC_ENV} and {FIRMWARE_CARGO_ENV} to a rustc and cargo pair whose \
+         sysroot has rust-src (e.g. Debian's `rustc-web cargo-web rust-web-src`: \
+         {FIRMWARE_RUSTC_ENV}=/usr/bin/rustc {FIRMWARE_CARGO_ENV}=/usr/bin/cargo), or add rust-src \
+         to the active toolchain (`rustup component add rust-src`)"
+    ))
+}
+
+/// `rustc` on `PATH` (a rustup proxy honours `RUSTUP_TOOLCHAIN`), probed.
+fn probe_active() -> Result<Active, String> {
+    probe(Path::new("rustc"))
+}
+
+/// `rustc -vV`, `--print sysroot` and the rust-src of `rustc`.
+fn probe(rustc: &Path) -> Result<Active, String> {
+    let identity = xous_sysroot_build::RustcIdentity::probe(rustc).map_err(|e| {
+        format!(
+            "the active toolchain's rustc ({}) cannot be asked: {e}",
+            rustc.display()
+        )
+    })?;
+    Ok(Active {
+        rust_src: identity.rust_src(),
+        identity: identity.version.identity(),
+        sysroot: identity.sysroot,
+    })
+}
+
+/// `name` in the directory of `path` (or bare, for a bare `path`).
+fn beside(path: &Path, name: &str) -> PathBuf {
+    match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(dir) => dir.join(exe(name)),
+        None => PathBuf::from(exe(name)),
+    }
+}
+
+fn exe(name: &str) -> String {
+    format!("{name}{}", std::env::consts::EXE_SUFFIX)
+}
+
+#[cfg(test)]
+mod tests;
