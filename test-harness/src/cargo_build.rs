@@ -34,25 +34,6 @@ pub struct FirmwareBuild {
     running: bool,
 }
 
-/// Variables a surrounding cargo (a build script, `cargo test`) sets that must not leak
-/// into the firmware build.
-const SCRUBBED_ENV: &[&str] = &[
-    "RUSTC",
-    "RUSTDOC",
-    "RUSTC_WRAPPER",
-    "RUSTC_WORKSPACE_WRAPPER",
-    "RUSTFLAGS",
-    "CARGO_ENCODED_RUSTFLAGS",
-    "CARGO_BUILD_RUSTFLAGS",
-    "CARGO_BUILD_TARGET",
-    "CARGO_TARGET_DIR",
-    "CARGO_BUILD_TARGET_DIR",
-    "CARGO_MAKEFLAGS",
-    "MAKEFLAGS",
-    "MFLAGS",
-    "CARGO_PRIMARY_PACKAGE",
-];
-
 impl FirmwareBuild {
     /// Builds the crate at `manifest` (its `Cargo.toml`) with `toolchain` against
     /// `sysroot`, into `target_dir` (keep it apart from the host build's).
@@ -102,9 +83,8 @@ impl FirmwareBuild {
     /// The cargo command this build runs.
     pub fn command(&self) -> Command {
         let mut cmd = Command::new(&self.toolchain.cargo);
-        for var in SCRUBBED_ENV {
-            cmd.env_remove(var);
-        }
+        // What a surrounding cargo (a build script, `cargo test`) sets must not leak in.
+        xous_sysroot::producer::env::scrub_cargo_env(&mut cmd);
         cmd.arg(if self.tests { "test" } else { "build" });
         if self.tests && !self.running {
             cmd.arg("--no-run");
@@ -140,7 +120,10 @@ impl FirmwareBuild {
         this.tests = true;
         this.running = true;
         let mut cmd = this.command();
-        let runner: Vec<String> = runner.iter().map(|r| toml_string(r)).collect();
+        let runner: Vec<String> = runner
+            .iter()
+            .map(|r| xous_sysroot::producer::toml_string(r))
+            .collect();
         cmd.arg("--config").arg(format!(
             "target.{}.runner=[{}]",
             self.sysroot.target,
@@ -158,7 +141,7 @@ impl FirmwareBuild {
     /// Runs cargo and returns the executables it produced.
     pub fn build(&self) -> Result<Vec<Artifact>, HarnessError> {
         let mut cmd = self.command();
-        let line = crate::command_line(cmd.get_program(), cmd.get_args());
+        let line = xous_sysroot::producer::command_line(&cmd);
         let what = self.manifest.display().to_string();
         let out = cmd.output().map_err(|e| {
             HarnessError::Toolchain(format!(
@@ -186,11 +169,6 @@ impl FirmwareBuild {
         }
         Ok(artifacts)
     }
-}
-
-/// A TOML basic string (for `--config` values).
-fn toml_string(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 /// Executables in cargo's `--message-format=json` output.

@@ -50,21 +50,13 @@ pub use toolchain::{Toolchain, FIRMWARE_CARGO_ENV, FIRMWARE_RUSTC_ENV};
 
 use std::ffi::OsStr;
 
-/// A command line for messages (arguments with spaces are quoted).
+/// A command line for messages: `program` and `args` as shell words.
 pub(crate) fn command_line<I, S>(program: impl AsRef<OsStr>, args: I) -> String
 where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
-    let mut line = program.as_ref().to_string_lossy().into_owned();
-    for a in args {
-        let a = a.as_ref().to_string_lossy();
-        if a.contains(' ') || a.is_empty() {
-            line.push_str(&format!(" '{a}'"));
-        } else {
-            line.push(' ');
-            line.push_str(&a);
-        }
-    }
-    line
+    let mut cmd = std::process::Command::new(program);
+    cmd.args(args);
+    xous_sysroot::producer::command_line(&cmd)
 }

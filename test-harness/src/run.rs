@@ -102,28 +102,22 @@ impl RunOutput {
             ("stderr", self.stderr()),
         ] {
             if !text.is_empty() {
-                out.push_str(&format!("--- {name} ---\n{}", tail(&text, 60)));
-                if !text.ends_with('\n') {
-                    out.push('\n');
-                }
+                out.push_str(&format!("--- {name} ---\n{}\n", tail(&text, 60)));
             }
         }
         out
     }
 }
 
+/// The last `lines` lines of `text`, saying how many came before.
 fn tail(text: &str, lines: usize) -> String {
-    let all: Vec<&str> = text.lines().collect();
-    let skip = all.len().saturating_sub(lines);
-    let mut s = String::new();
-    if skip > 0 {
-        s.push_str(&format!("[... {skip} earlier lines ...]\n"));
+    let skipped = text.lines().count().saturating_sub(lines);
+    let last = xous_sysroot::producer::tail(text, lines);
+    if skipped > 0 {
+        format!("[... {skipped} earlier lines ...]\n{last}")
+    } else {
+        last
     }
-    for l in &all[skip..] {
-        s.push_str(l);
-        s.push('\n');
-    }
-    s
 }
 
 /// Runs firmware on the test kernel.

@@ -2,7 +2,6 @@
 //! its environment (scrubbed of the caller's cargo settings; `RUSTC_BOOTSTRAP=1` for this
 //! process only), and the rlibs read from its JSON messages.
 
-use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -49,7 +48,7 @@ impl LibstdBuilder<'_> {
         // Cargo reads `.cargo/config.toml` from the working directory upwards: run it
         // in the library workspace, away from whatever project called us.
         cmd.current_dir(&plan.src.library);
-        scrub_env(&mut cmd);
+        crate::env::scrub_cargo_env(&mut cmd);
         // The recipe's environment (RUSTC_BOOTSTRAP=1 among it) is this command's only, never
         // this process's. The flags go encoded so that remapped paths may hold spaces.
         cmd.env("RUSTC", &plan.rustc.path)
@@ -84,7 +83,7 @@ impl LibstdBuilder<'_> {
         target_dir: &Path,
     ) -> Result<Vec<PathBuf>, LibstdError> {
         let mut cmd = self.cargo_command(plan, target_dir);
-        let command_line = describe_command(&cmd);
+        let command_line = crate::text::command_line(&cmd);
         let mut child = cmd.spawn().map_err(|source| LibstdError::CargoNotFound {
             cargo: plan.cargo.clone(),
             release: plan.rustc.release().to_owned(),
@@ -135,7 +134,7 @@ impl LibstdBuilder<'_> {
             return Err(LibstdError::CargoFailed {
                 command: command_line,
                 status,
-                stderr_tail: tail(&stderr, STDERR_TAIL_LINES),
+                stderr_tail: crate::text::tail(&stderr, STDERR_TAIL_LINES),
             });
         }
         for required in ["core", "alloc", "std"] {
@@ -159,36 +158,6 @@ impl LibstdBuilder<'_> {
     }
 }
 
-/// Removes the variables through which a calling cargo (build script, `cargo test`)
-/// or the user's shell would change the libstd build: target dir, profiles, rustflags,
-/// wrappers, build target. Registry, network and terminal settings stay.
-fn scrub_env(cmd: &mut Command) {
-    const KEEP_PREFIXES: [&str; 6] = [
-        "CARGO_HOME",
-        "CARGO_NET_",
-        "CARGO_HTTP_",
-        "CARGO_REGISTRIES_",
-        "CARGO_REGISTRY_",
-        "CARGO_TERM_",
-    ];
-    const REMOVE_EXACT: [&str; 7] = [
-        "RUSTC",
-        "RUSTC_WRAPPER",
-        "RUSTC_WORKSPACE_WRAPPER",
-        "RUSTFLAGS",
-        "RUSTDOCFLAGS",
-        "RUSTC_LINKER",
-        "CARGO",
-    ];
-    for (key, _) in std::env::vars_os() {
-        let Some(k) = key.to_str() else { continue };
-        let cargo_var = k.starts_with("CARGO_") && !KEEP_PREFIXES.iter().any(|p| k.starts_with(p));
-        if cargo_var || k.starts_with("__CARGO") || REMOVE_EXACT.contains(&k) {
-            cmd.env_remove(OsString::from(k));
-        }
-    }
-}
-
 /// The archiver of the C compiler `cc`, as the fork's job pairs `riscv-none-embed-gcc` with
 /// `riscv-none-embed-ar`: `<prefix>ar` beside `<prefix>gcc`/`<prefix>cc`, `llvm-ar` beside
 /// `clang`, if it exists. Otherwise the `cc` crate chooses.
@@ -204,33 +173,6 @@ fn archiver_beside(cc: &Path) -> Option<PathBuf> {
     };
     let path = cc.with_file_name(ar);
     path.is_file().then_some(path)
-}
-
-/// The command line, quoted enough for a person to re-run it.
-fn describe_command(cmd: &Command) -> String {
-    let mut parts = Vec::new();
-    for (k, v) in cmd.get_envs() {
-        if let Some(v) = v {
-            let v = v.to_string_lossy().replace('\u{1f}', " ");
-            parts.push(format!("{}={:?}", k.to_string_lossy(), v));
-        }
-    }
-    parts.push(cmd.get_program().to_string_lossy().into_owned());
-    for a in cmd.get_args() {
-        let a = a.to_string_lossy();
-        if a.contains([' ', '"']) {
-            parts.push(format!("'{a}'"));
-        } else {
-            parts.push(a.into_owned());
-        }
-    }
-    parts.join(" ")
-}
-
-/// The last `n` lines of `text`.
-fn tail(text: &str, n: usize) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(n)..].join("\n")
 }
 
 #[cfg(test)]

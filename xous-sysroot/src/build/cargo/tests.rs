@@ -1,12 +1,6 @@
 use super::*;
 use crate::build::BuildInfo;
 
-#[test]
-fn tail_keeps_last_lines() {
-    assert_eq!(tail("a\nb\nc\n", 2), "b\nc");
-    assert_eq!(tail("a", 5), "a");
-}
-
 /// Debian's rustc (`rustc-web`, with rust-src), or `XOUS_SYSROOT_BUILD_RUSTC`.
 fn debian_rustc() -> PathBuf {
     std::env::var_os("XOUS_SYSROOT_BUILD_RUSTC")
