@@ -10,10 +10,8 @@ use crate::toolchain::Toolchain;
 /// Installs (or finds) the libstd for `target` and the toolchain's rustc, in the mode and from
 /// the sources the `XOUS_SYSROOT_*` variables choose (private mode by default).
 pub fn ensure(toolchain: &Toolchain, target: &str, quiet: bool) -> Result<Sysroot, String> {
-    let cache_dir = match std::env::var_os("XOUS_SYSROOT_CACHE_DIR").filter(|v| !v.is_empty()) {
-        Some(dir) => dir.into(),
-        None => xous_sysroot::default_cache_dir().map_err(|e| e.to_string())?,
-    };
+    // The installer's own cache directory (it reads XOUS_SYSROOT_CACHE_DIR first).
+    let cache_dir = xous_sysroot::default_cache_dir().map_err(|e| e.to_string())?;
     let version = toolchain.version(&cache_dir)?;
     let mut installer = Installer::new();
     installer
