@@ -44,7 +44,7 @@ pub use progress_bar::{progress_bar, stderr_progress};
 pub use source::{CacheEntry, Source};
 pub use stamp::{FileRecord, Fingerprint, Stamp};
 pub use sysroot::{InstallStatus, Mode, Sysroot};
-pub use version::{Rustc, RustcVersion};
+pub use version::{Channel, Rustc, RustcVersion};
 
 /// Installs (or finds) the libstd for `version` and the default target, with every other
 /// setting from the environment. `version` is a release (`1.96.0`), a `rustc -V` line or the

@@ -14,10 +14,12 @@ use crate::error::{Error, Result};
 /// A libstd is only usable by the exact compiler that built it, so the identity is the
 /// release together with the commit hash (and date) when they are known. A bare release such as
 /// `1.96.0` is accepted too: it matches any build of that release, and the smoke compile after
-/// the install proves the exact match.
+/// the install proves the exact match. A pre-release (`1.100.0-beta.7`, `1.97.0-nightly`,
+/// `1.97.0-dev`) names many compilers, so it is only accepted with its commit hash and only ever
+/// matched by it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RustcVersion {
-    /// The release, e.g. `1.96.0`.
+    /// The release as rustc prints it, e.g. `1.96.0`, `1.100.0-beta.7`, `1.97.0-nightly`.
     pub release: String,
     /// The full commit hash (or a prefix of it), when known.
     pub commit_hash: Option<String>,
@@ -40,11 +42,12 @@ impl RustcVersion {
             return Err(invalid("it is empty"));
         }
         if text.lines().count() > 1 {
-            return Self::parse_verbose(text).ok_or_else(|| {
-                invalid("it has several lines but no 'release:' line as 'rustc -vV' prints")
-            });
+            return Self::parse_verbose(text).map_err(|reason| invalid(&reason));
         }
         let text = text.strip_prefix("rustc ").unwrap_or(text).trim();
+        if text.is_empty() {
+            return Err(invalid("it is empty"));
+        }
         let (release, rest) = match text.split_once(' ') {
             Some((release, rest)) => (release, Some(rest.trim())),
             None => (text, None),
@@ -73,25 +76,60 @@ impl RustcVersion {
             version.commit_hash = Some(hash.to_string());
             version.commit_date = parts.next().map(str::to_string);
         }
+        version
+            .check_prerelease_exact()
+            .map_err(|reason| invalid(&reason))?;
         Ok(version)
     }
 
-    fn parse_verbose(text: &str) -> Option<Self> {
+    fn parse_verbose(text: &str) -> std::result::Result<Self, String> {
         let field = |name: &str| {
             text.lines()
                 .find_map(|line| line.strip_prefix(name)?.strip_prefix(':'))
                 .map(|value| value.trim().to_string())
                 .filter(|value| !value.is_empty() && value != "unknown")
         };
-        let release = field("release")?;
-        check_release(&release).ok()?;
-        Some(RustcVersion {
+        let release = field("release").ok_or_else(|| {
+            "it has several lines but no 'release:' line as 'rustc -vV' prints".to_string()
+        })?;
+        check_release(&release)?;
+        let version = RustcVersion {
             release,
             // Shorter than git's shortest abbreviation: too loose to match a libstd by prefix.
             commit_hash: field("commit-hash").filter(|h| is_commit_hash(h)),
             commit_date: field("commit-date"),
             host: field("host"),
-        })
+        };
+        version.check_prerelease_exact()?;
+        Ok(version)
+    }
+
+    fn check_prerelease_exact(&self) -> std::result::Result<(), String> {
+        if self.channel() == Channel::Stable || self.is_exact() {
+            return Ok(());
+        }
+        Err(format!(
+            "'{}' is a pre-release, which names many compilers, and its commit hash is unknown \
+             (a rustc built with 'commit-hash: unknown'); a libstd can only be matched to a \
+             pre-release rustc by its commit hash, so build rustc from a git checkout or give \
+             the identity as '{} (<commit> <date>)'",
+            self.release, self.release
+        ))
+    }
+
+    /// The release channel, read from the release's suffix.
+    pub fn channel(&self) -> Channel {
+        Channel::of_release(&self.release)
+    }
+
+    /// A name for this exact compiler that is safe as one path component and stable across
+    /// runs: the release, then the first 9 digits of the commit hash when known
+    /// (`1.97.0-nightly-e50aa6fba`), so that every compiler of a release gets its own directory.
+    pub fn dir_name(&self) -> String {
+        match &self.commit_hash {
+            Some(hash) => format!("{}-{}", self.release, short(hash)),
+            None => self.release.clone(),
+        }
     }
 
     /// The identity as a manifest writes it: `1.96.0 (ac68faa20 2026-05-25)`, or just the
@@ -105,14 +143,15 @@ impl RustcVersion {
     }
 
     /// Whether a libstd built by `other` can be used by `self`, as far as the identities tell:
-    /// the releases are equal and, when both know their commit, the commits are too.
+    /// the releases are equal and, when both know their commit, the commits are too. A
+    /// pre-release matches only when both commits are known and equal.
     pub fn matches(&self, other: &RustcVersion) -> bool {
         if self.release != other.release {
             return false;
         }
         match (&self.commit_hash, &other.commit_hash) {
             (Some(a), Some(b)) => a.starts_with(b.as_str()) || b.starts_with(a.as_str()),
-            _ => true,
+            _ => self.channel() == Channel::Stable,
         }
     }
 
@@ -171,17 +210,73 @@ fn is_commit_hash(s: &str) -> bool {
     s.len() >= 7 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+/// The release channel of a rustc, as its release string tells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Channel {
+    /// `1.96.0`.
+    Stable,
+    /// `1.100.0-beta.7`: the number is the beta's revision.
+    Beta(u32),
+    /// `1.97.0-nightly`.
+    Nightly,
+    /// `1.97.0-dev`: a locally built rustc.
+    Dev,
+}
+
+impl Channel {
+    fn of_release(release: &str) -> Channel {
+        match release.split_once('-') {
+            None => Channel::Stable,
+            Some((_, "nightly")) => Channel::Nightly,
+            Some((_, "dev")) => Channel::Dev,
+            Some((_, suffix)) => suffix
+                .strip_prefix("beta.")
+                .and_then(|n| n.parse().ok())
+                .map_or(Channel::Dev, Channel::Beta),
+        }
+    }
+
+    /// The channel's name as rustup writes it in manifest file names: `stable`, `beta`,
+    /// `nightly`, `dev`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Channel::Stable => "stable",
+            Channel::Beta(_) => "beta",
+            Channel::Nightly => "nightly",
+            Channel::Dev => "dev",
+        }
+    }
+}
+
+impl fmt::Display for Channel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// `MAJOR.MINOR.PATCH`, optionally followed by `-beta.N`, `-nightly` or `-dev`: every release
+/// form rustc prints.
 fn check_release(release: &str) -> std::result::Result<(), String> {
-    // Stable releases only ("1.96.0"); pre-release channels have no dist-server identity here.
-    let parts: Vec<&str> = release.split('.').collect();
-    let numeric = |p: &&str| !p.is_empty() && p.len() <= 6 && p.bytes().all(|b| b.is_ascii_digit());
-    if parts.len() == 3 && parts.iter().all(numeric) {
-        Ok(())
-    } else {
-        Err(format!(
-            "'{}' is not a release of the form MAJOR.MINOR.PATCH",
+    let refuse = || {
+        format!(
+            "'{}' is not a release of the form MAJOR.MINOR.PATCH, optionally followed by \
+             '-beta.N', '-nightly' or '-dev'",
             release.chars().take(40).collect::<String>()
-        ))
+        )
+    };
+    let (numbers, suffix) = match release.split_once('-') {
+        Some((numbers, suffix)) => (numbers, Some(suffix)),
+        None => (release, None),
+    };
+    let parts: Vec<&str> = numbers.split('.').collect();
+    let numeric = |p: &str| !p.is_empty() && p.len() <= 6 && p.bytes().all(|b| b.is_ascii_digit());
+    if parts.len() != 3 || !parts.iter().all(|p| numeric(p)) {
+        return Err(refuse());
+    }
+    match suffix {
+        None | Some("nightly") | Some("dev") => Ok(()),
+        Some(s) if s.strip_prefix("beta.").is_some_and(numeric) => Ok(()),
+        Some(_) => Err(refuse()),
     }
 }
 
@@ -237,9 +332,9 @@ impl Rustc {
     /// Runs `rustc -vV` and parses it.
     pub fn version(&self) -> Result<RustcVersion> {
         let out = self.run(&["-vV"])?;
-        RustcVersion::parse_verbose(&out).ok_or_else(|| Error::Rustc {
+        RustcVersion::parse_verbose(&out).map_err(|reason| Error::Rustc {
             command: self.describe(&["-vV"]),
-            detail: format!("unexpected output: {out:?}"),
+            detail: format!("{reason}; the output was {out:?}"),
         })
     }
 

@@ -89,3 +89,92 @@ LLVM version: 20.1.8
         "{err}"
     );
 }
+
+const NIGHTLY: &str = "rustc 1.97.0-nightly (e50aa6fba 2026-05-19)
+binary: rustc
+commit-hash: e50aa6fba4e63ab34c72bf9acfd2c307c1155d1a
+commit-date: 2026-05-19
+host: x86_64-unknown-linux-gnu
+release: 1.97.0-nightly
+LLVM version: 22.1.4
+";
+
+#[test]
+fn parses_every_release_form_rustc_prints() {
+    for (input, release, channel) in [
+        ("1.96.0 (ac68faa20 2026-05-25)", "1.96.0", Channel::Stable),
+        (
+            "1.100.0-beta.7 (fd8e211ae 2026-10-17)",
+            "1.100.0-beta.7",
+            Channel::Beta(7),
+        ),
+        (
+            "rustc 1.97.0-nightly (e50aa6fba 2026-05-19)",
+            "1.97.0-nightly",
+            Channel::Nightly,
+        ),
+        (
+            "1.97.0-dev (0123456789 2026-06-01)",
+            "1.97.0-dev",
+            Channel::Dev,
+        ),
+        (NIGHTLY, "1.97.0-nightly", Channel::Nightly),
+    ] {
+        let v = RustcVersion::parse(input).unwrap();
+        assert_eq!(v.release, release);
+        assert_eq!(v.channel(), channel);
+        assert!(v.is_exact());
+        assert_eq!(RustcVersion::parse(&v.identity()).unwrap(), {
+            let mut short = v.clone();
+            short.commit_hash = short.commit_hash.map(|h| h[..h.len().min(9)].to_string());
+            short.host = None;
+            short
+        });
+    }
+}
+
+#[test]
+fn a_prerelease_without_commit_is_refused_saying_why() {
+    for bad in ["1.97.0-nightly", "1.100.0-beta.7", "rustc 1.97.0-dev"] {
+        let err = RustcVersion::parse(bad).unwrap_err().to_string();
+        assert!(
+            err.contains("pre-release") && err.contains("commit hash"),
+            "{bad}: {err}"
+        );
+    }
+    let unknown = NIGHTLY.replace(
+        "commit-hash: e50aa6fba4e63ab34c72bf9acfd2c307c1155d1a",
+        "commit-hash: unknown",
+    );
+    let err = RustcVersion::parse(&unknown).unwrap_err().to_string();
+    assert!(err.contains("commit-hash: unknown"), "{err}");
+    for bad in ["1.97.0-alpha", "1.97.0-beta", "1.97.0-beta.x", "1.97.0-"] {
+        let err = RustcVersion::parse(&format!("{bad} (e50aa6fba 2026-05-19)")).unwrap_err();
+        assert!(err.to_string().contains("-nightly"), "{bad}: {err}");
+    }
+}
+
+#[test]
+fn prereleases_match_only_by_commit() {
+    let a = RustcVersion::parse(NIGHTLY).unwrap();
+    let b = RustcVersion::parse("1.97.0-nightly (0123456789 2026-05-20)").unwrap();
+    let short = RustcVersion::parse("1.97.0-nightly (e50aa6fba 2026-05-19)").unwrap();
+    assert!(a.matches(&short) && short.matches(&a));
+    assert!(!a.matches(&b));
+    let stable = RustcVersion::parse("1.96.0").unwrap();
+    let bare_nightly = RustcVersion {
+        commit_hash: None,
+        ..a.clone()
+    };
+    assert!(!a.matches(&bare_nightly) && !bare_nightly.matches(&a));
+    assert!(RustcVersion::parse(VERBOSE).unwrap().matches(&stable));
+}
+
+#[test]
+fn directory_names_tell_compilers_of_one_release_apart() {
+    let a = RustcVersion::parse(NIGHTLY).unwrap();
+    let b = RustcVersion::parse("1.97.0-nightly (0123456789 2026-05-20)").unwrap();
+    assert_eq!(a.dir_name(), "1.97.0-nightly-e50aa6fba");
+    assert_ne!(a.dir_name(), b.dir_name());
+    assert_eq!(RustcVersion::parse("1.96.0").unwrap().dir_name(), "1.96.0");
+}
