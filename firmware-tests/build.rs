@@ -1,6 +1,7 @@
 //! The reference build-script integration: install the libstd that matches the firmware
 //! toolchain, then build the firmware crates for the target and hand their paths to the
-//! tests. Downstream crates follow the same three steps (see the README).
+//! tests. Downstream crates follow the same three steps (docs/firmware.md, "The build-script
+//! integration").
 
 use std::path::PathBuf;
 use test_harness::{build_kernel, cargo_target_dir, local_sysroot, FirmwareBuild, Toolchain};

@@ -143,7 +143,7 @@ fn runtime_random_state() {
     assert!(first.starts_with("hash="), "{first}");
     assert_eq!(
         first, second,
-        "RandomState now differs between runs: update this test and the README"
+        "RandomState now differs between runs: update this test and docs/limits.md (RandomState has no entropy)"
     );
 }
 

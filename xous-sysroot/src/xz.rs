@@ -8,7 +8,7 @@ use std::io::{BufReader, Read};
 use liblzma::stream::MtStreamBuilder;
 
 /// Uncompressed bytes per block the producer writes: large enough that the size cost against a
-/// single block stays near 1 % on a libstd (BENCHMARKS.md), small enough that a libstd makes
+/// single block stays near 1 % on a libstd (docs/benchmarks.md), small enough that a libstd makes
 /// many blocks for the decoder's threads. Changing it changes every archive's bytes.
 #[cfg(feature = "producer")]
 pub const BLOCK_SIZE: u64 = 8 << 20;
