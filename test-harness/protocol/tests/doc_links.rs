@@ -135,7 +135,11 @@ fn broken_links(root: &Path) -> Vec<String> {
     let mut broken = Vec::new();
     for file in &files {
         let text = fs::read_to_string(file).expect("Markdown is UTF-8");
-        let shown = file.strip_prefix(root).unwrap_or(file).display().to_string();
+        let shown = file
+            .strip_prefix(root)
+            .unwrap_or(file)
+            .display()
+            .to_string();
         for dest in links(&text) {
             if dest.is_empty() || dest.contains("://") || dest.starts_with("mailto:") {
                 continue;
