@@ -90,7 +90,10 @@ fn log_records_at_each_level() {
 #[test]
 fn log_standard_output_and_error() {
     let out = passes("log_standard_output_and_error");
-    assert_eq!(out.stdout(), "to stdout\nok log_standard_output_and_error\n");
+    assert_eq!(
+        out.stdout(),
+        "to stdout\nok log_standard_output_and_error\n"
+    );
     assert_eq!(out.stderr(), "to stderr\n");
 }
 

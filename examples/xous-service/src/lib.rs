@@ -41,7 +41,12 @@ impl Service {
         if text.len() > PAGE {
             return Err(xous::Error::OutOfMemory);
         }
-        let mut page = xous::map_memory(None, None, PAGE, xous::MemoryFlags::R | xous::MemoryFlags::W)?;
+        let mut page = xous::map_memory(
+            None,
+            None,
+            PAGE,
+            xous::MemoryFlags::R | xous::MemoryFlags::W,
+        )?;
         let bytes = unsafe { page.as_slice_mut::<u8>() };
         bytes[..text.len()].copy_from_slice(text.as_bytes());
         let msg = Message::new_lend_mut(
@@ -51,7 +56,8 @@ impl Service {
             xous::MemorySize::new(text.len()),
         );
         let answer = xous::send_message(self.conn, msg);
-        let text = String::from_utf8_lossy(&unsafe { page.as_slice::<u8>() }[..text.len()]).into_owned();
+        let text =
+            String::from_utf8_lossy(&unsafe { page.as_slice::<u8>() }[..text.len()]).into_owned();
         xous::unmap_memory(page)?;
         match answer? {
             XousResult::MemoryReturned(..) => Ok(text),
@@ -88,7 +94,13 @@ mod tests {
 
     #[test]
     fn every_opcode_maps_back_from_its_id() {
-        for op in [Opcode::Add, Opcode::Uppercase, Opcode::Tally, Opcode::Stats, Opcode::Quit] {
+        for op in [
+            Opcode::Add,
+            Opcode::Uppercase,
+            Opcode::Tally,
+            Opcode::Stats,
+            Opcode::Quit,
+        ] {
             assert_eq!(Opcode::from_id(op as usize), Some(op));
         }
         assert_eq!(Opcode::from_id(99), None);

@@ -51,7 +51,6 @@ pub mod call {
     pub const SWAP_OP: usize = 44;
     pub const RAW_TRNG: usize = 45;
     pub const PLATFORM_SPECIFIC: usize = 46;
-
 }
 
 /// Result kinds (a0 on return from a call).

@@ -124,8 +124,7 @@ pub fn create_server(sid: Option<[usize; 4]>) -> Outcome {
         Some(words) => sid_of(words),
         None => new_sid(),
     };
-    if crate::services::connect(sid.map(|w| w as usize)).is_some() || find_server(sid).is_some()
-    {
+    if crate::services::connect(sid.map(|w| w as usize)).is_some() || find_server(sid).is_some() {
         return Outcome::Reply(error(XousError::ServerExists));
     }
     let Some(slot) = ipc().servers.iter().position(|s| !s.active) else {

@@ -118,10 +118,9 @@ pub fn dispatch(ctx: &mut Context) -> *mut Context {
         call::CREATE_SERVER_ID => ipc::create_server_id(),
         call::DESTROY_SERVER => ipc::destroy_server([a(1), a(2), a(3), a(4)]),
         call::DISCONNECT => ipc::disconnect(a(1)),
-        call::RECEIVE_MESSAGE | call::TRY_RECEIVE_MESSAGE => ipc::receive(
-            [a(1), a(2), a(3), a(4)],
-            number == call::RECEIVE_MESSAGE,
-        ),
+        call::RECEIVE_MESSAGE | call::TRY_RECEIVE_MESSAGE => {
+            ipc::receive([a(1), a(2), a(3), a(4)], number == call::RECEIVE_MESSAGE)
+        }
         call::RETURN_SCALAR1 => ipc::return_scalar(a(1), &[SCALAR1, a(2)]),
         call::RETURN_SCALAR2 => ipc::return_scalar(a(1), &[SCALAR2, a(2), a(3)]),
         call::RETURN_SCALAR5 => ipc::return_scalar(

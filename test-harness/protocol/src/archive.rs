@@ -41,7 +41,9 @@ fn root(used: usize, len: usize) -> Result<usize, ArchiveError> {
 
 /// The bytes of the archived string whose 8-byte representation is at `at`.
 pub fn read_string(buf: &[u8], at: usize) -> Result<&str, ArchiveError> {
-    let repr = buf.get(at..at + STRING_LEN).ok_or(ArchiveError::OutOfBounds)?;
+    let repr = buf
+        .get(at..at + STRING_LEN)
+        .ok_or(ArchiveError::OutOfBounds)?;
     let bytes = if repr[0] & 0xc0 == 0x80 {
         let v = word(buf, at)?;
         let len = ((v >> 8) << 6 | (v & 0x3f)) as usize;
@@ -50,7 +52,8 @@ pub fn read_string(buf: &[u8], at: usize) -> Result<&str, ArchiveError> {
             .checked_add(rel)
             .filter(|s| *s >= 0)
             .ok_or(ArchiveError::OutOfBounds)? as usize;
-        buf.get(start..start + len).ok_or(ArchiveError::OutOfBounds)?
+        buf.get(start..start + len)
+            .ok_or(ArchiveError::OutOfBounds)?
     } else {
         let len = repr.iter().position(|&b| b == 0xff).unwrap_or(STRING_LEN);
         &repr[..len]

@@ -2,7 +2,7 @@
 //! `offset` and `valid`, `ReplyAndReceiveNext`, and what clients see when a server goes.
 
 use std::time::Duration;
-use xous::{Message, MemoryRange, MessageEnvelope, Result as XResult, SID};
+use xous::{MemoryRange, Message, MessageEnvelope, Result as XResult, SID};
 
 const PAGE: usize = 4096;
 
@@ -71,7 +71,13 @@ fn start_server() -> (SID, xous::CID) {
 }
 
 fn page() -> MemoryRange {
-    xous::map_memory(None, None, PAGE, xous::MemoryFlags::R | xous::MemoryFlags::W).unwrap()
+    xous::map_memory(
+        None,
+        None,
+        PAGE,
+        xous::MemoryFlags::R | xous::MemoryFlags::W,
+    )
+    .unwrap()
 }
 
 pub fn server_answers_every_message_kind() {
@@ -91,7 +97,10 @@ pub fn server_answers_every_message_kind() {
     let mut buf = page();
     unsafe { buf.as_slice_mut::<u8>()[..4].copy_from_slice(&[1, 2, 3, 4]) };
     let sum = xous::send_message(cid, Message::new_lend(SUM, buf, None, None)).unwrap();
-    assert_eq!(sum, XResult::MemoryReturned(None, xous::MemorySize::new(10)));
+    assert_eq!(
+        sum,
+        XResult::MemoryReturned(None, xous::MemorySize::new(10))
+    );
     let total = xous::send_message(cid, Message::new_blocking_scalar(TOTAL, 0, 0, 0, 0));
     assert_eq!(total.unwrap(), XResult::Scalar2(6, 0));
     xous::unmap_memory(buf).unwrap();
@@ -99,9 +108,18 @@ pub fn server_answers_every_message_kind() {
 
 pub fn lend_mut_round_trips_with_offsets() {
     let (_, cid) = start_server();
-    let mut buf = xous::map_memory(None, None, 2 * PAGE, xous::MemoryFlags::R | xous::MemoryFlags::W)
-        .unwrap();
-    for (offset, text) in [(0, "hello"), (100, "xous server"), (PAGE + 7, "second page")] {
+    let mut buf = xous::map_memory(
+        None,
+        None,
+        2 * PAGE,
+        xous::MemoryFlags::R | xous::MemoryFlags::W,
+    )
+    .unwrap();
+    for (offset, text) in [
+        (0, "hello"),
+        (100, "xous server"),
+        (PAGE + 7, "second page"),
+    ] {
         let bytes = unsafe { buf.as_slice_mut::<u8>() };
         bytes[offset..offset + text.len()].copy_from_slice(text.as_bytes());
         let r = xous::send_message(
@@ -114,7 +132,9 @@ pub fn lend_mut_round_trips_with_offsets() {
             ),
         )
         .unwrap();
-        let XResult::MemoryReturned(o, v) = r else { panic!("{r:?}") };
+        let XResult::MemoryReturned(o, v) = r else {
+            panic!("{r:?}")
+        };
         let (o, v) = (o.map_or(0, |o| o.get()), v.map_or(0, |v| v.get()));
         assert_eq!((o, v), (offset + 1, text.len() - 1));
         let bytes = unsafe { buf.as_slice::<u8>() };
@@ -180,13 +200,25 @@ pub fn try_receive_and_try_connect() {
     let sid = xous::create_server().unwrap();
     assert!(xous::try_receive_message(sid).unwrap().is_none());
     let cid = xous::try_connect(sid).unwrap();
-    assert_eq!(xous::connect(sid).unwrap(), cid, "one connection per server");
+    assert_eq!(
+        xous::connect(sid).unwrap(),
+        cid,
+        "one connection per server"
+    );
     xous::send_message(cid, Message::new_scalar(5, 6, 7, 8, 9)).unwrap();
-    let msg = xous::try_receive_message(sid).unwrap().expect("the queued message");
+    let msg = xous::try_receive_message(sid)
+        .unwrap()
+        .expect("the queued message");
     assert_eq!(msg.body, Message::new_scalar(5, 6, 7, 8, 9));
-    assert_eq!(msg.sender.pid().map(|p| p.get() as u32), Some(xous::process::id()));
+    assert_eq!(
+        msg.sender.pid().map(|p| p.get() as u32),
+        Some(xous::process::id())
+    );
     let unknown = SID::from_bytes(b"no-such-server!!").unwrap();
-    assert_eq!(xous::try_connect(unknown).unwrap_err(), xous::Error::ServerNotFound);
+    assert_eq!(
+        xous::try_connect(unknown).unwrap_err(),
+        xous::Error::ServerNotFound
+    );
     assert_eq!(
         xous::create_server_with_address(b"ticktimer-server").unwrap_err(),
         xous::Error::ServerExists

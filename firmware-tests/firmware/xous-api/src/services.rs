@@ -65,7 +65,10 @@ pub fn ticktimer_mutex() {
         l.store(true, std::sync::atomic::Ordering::SeqCst);
     });
     tt.sleep_ms(20).unwrap();
-    assert!(!locked.load(std::sync::atomic::Ordering::SeqCst), "locked twice");
+    assert!(
+        !locked.load(std::sync::atomic::Ordering::SeqCst),
+        "locked twice"
+    );
     tt.unlock_mutex(cookie);
     waiter.join().unwrap();
     assert!(locked.load(std::sync::atomic::Ordering::SeqCst));
@@ -133,7 +136,8 @@ pub fn names_register_and_lookup() {
         xous::Error::ServerNotFound
     );
     assert_eq!(
-        xns.request_connection_blocking("_Conformance Server_").unwrap(),
+        xns.request_connection_blocking("_Conformance Server_")
+            .unwrap(),
         cid
     );
 }
@@ -161,7 +165,8 @@ pub fn names_token_disconnect() {
     assert_eq!(ask(cid, 9), 10);
     assert!(xns.request_connection("_Single_").is_err());
     assert_eq!(
-        xns.disconnect_with_token("_Single_", [0, 0, 0, 0]).unwrap_err(),
+        xns.disconnect_with_token("_Single_", [0, 0, 0, 0])
+            .unwrap_err(),
         xous::Error::ServerNotFound
     );
     xns.disconnect_with_token("_Single_", token).unwrap();

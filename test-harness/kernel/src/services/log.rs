@@ -3,7 +3,7 @@
 //! StandardOutput/StandardError text, and the panic opcodes.
 
 use super::{memory_returned, read_page, scalar_ack, unsupported, LOG};
-use crate::abi::invoke::{LEND, LEND_MUT, MOVE, SCALAR, BLOCKING_SCALAR};
+use crate::abi::invoke::{BLOCKING_SCALAR, LEND, LEND_MUT, MOVE, SCALAR};
 use crate::abi::result::{OK, SCALAR1};
 use crate::abi::{log, XousError};
 use crate::console::{self, Channel, Writer};

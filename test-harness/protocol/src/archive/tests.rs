@@ -20,7 +20,14 @@ where
 }
 
 /// Names of every length class: empty, inline, exactly 8, out of line, past 64.
-const NAMES: &[&str] = &["", "a", "svc", "8bytes!!", "my-service-name", "ünïcødé server"];
+const NAMES: &[&str] = &[
+    "",
+    "a",
+    "svc",
+    "8bytes!!",
+    "my-service-name",
+    "ünïcødé server",
+];
 
 fn names() -> Vec<String> {
     let mut v: Vec<String> = NAMES.iter().map(|s| s.to_string()).collect();
@@ -82,7 +89,10 @@ fn the_crates_read_every_return_written_here() {
     let n = write_return(&mut out, Return::Success);
     assert!(matches!(real(&out[..n]), RealReturn::Success));
     let n = write_return(&mut out, Return::Sid([1, 2, 3, 0xffff_ffff]));
-    assert!(matches!(real(&out[..n]), RealReturn::SID([1, 2, 3, 0xffff_ffff])));
+    assert!(matches!(
+        real(&out[..n]),
+        RealReturn::SID([1, 2, 3, 0xffff_ffff])
+    ));
     let n = write_return(&mut out, Return::Cid(17, None));
     assert!(matches!(real(&out[..n]), RealReturn::CID((17, None))));
     let n = write_return(&mut out, Return::Cid(18, Some([5, 6, 7, 8])));
@@ -99,7 +109,10 @@ fn returns_written_here_match_the_crates_byte_for_byte() {
         (Return::Failure, RealReturn::Failure),
         (Return::Success, RealReturn::Success),
         (Return::Sid([9, 8, 7, 6]), RealReturn::SID([9, 8, 7, 6])),
-        (Return::Cid(3, Some([1, 2, 3, 4])), RealReturn::CID((3, Some([1, 2, 3, 4])))),
+        (
+            Return::Cid(3, Some([1, 2, 3, 4])),
+            RealReturn::CID((3, Some([1, 2, 3, 4]))),
+        ),
     ] {
         let n = write_return(&mut out, mine);
         assert_eq!(&out[..n], &archive(&theirs)[..], "{mine:?}");
@@ -130,10 +143,16 @@ fn short_or_corrupt_archives_are_errors_not_panics() {
     let mut bad = bytes.clone();
     let tag = bad.len() - 8;
     bad[tag] = 9;
-    assert_eq!(read_registration(&bad, bad.len()), Err(ArchiveError::Invalid));
+    assert_eq!(
+        read_registration(&bad, bad.len()),
+        Err(ArchiveError::Invalid)
+    );
     let mut far = bytes.clone();
     let off = far.len() - 12;
     far[off..off + 4].copy_from_slice(&(-4000i32).to_le_bytes());
-    assert_eq!(read_registration(&far, far.len()), Err(ArchiveError::OutOfBounds));
+    assert_eq!(
+        read_registration(&far, far.len()),
+        Err(ArchiveError::OutOfBounds)
+    );
     assert_eq!(write_string(&mut [0u8; 10], "too long for ten"), None);
 }
