@@ -158,8 +158,8 @@ pub fn dispatch(ctx: &mut Context) -> *mut Context {
         call::CLAIM_INTERRUPT | call::FREE_INTERRUPT => Err(XousError::InterruptNotFound).into(),
         // Other processes do not exist: scheduling them or asking for them finds none.
         call::SWITCH_TO | call::READY_THREADS => Err(XousError::ProcessNotFound).into(),
-        // Calls with no meaning for one program without hardware or other processes,
-        // and unknown numbers: the real kernel's answer to a call it does not handle.
+        // Calls with no meaning for one program without hardware or other processes:
+        // the real kernel's answer to a call it does not handle.
         call::RETURN_TO_PARENT
         | call::SET_MEM_REGION
         | call::CREATE_PROCESS
@@ -167,8 +167,9 @@ pub fn dispatch(ctx: &mut Context) -> *mut Context {
         | call::REGISTER_SWAPPER
         | call::SWAP_OP
         | call::RAW_TRNG
-        | call::PLATFORM_SPECIFIC
-        | _ => Err(XousError::UnhandledSyscall).into(),
+        | call::PLATFORM_SPECIFIC => Err(XousError::UnhandledSyscall).into(),
+        // Invalid (0) and numbers outside the table, likewise.
+        _ => Err(XousError::UnhandledSyscall).into(),
     };
     match outcome {
         Outcome::Reply(Reply(values, n)) => {
