@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use test_harness::{build_kernel, cargo_target_dir, local_sysroot, FirmwareBuild, Toolchain};
 
 /// Firmware crates under `firmware/`, each built in release mode for the target.
-const FIRMWARE: &[&str] = &["conformance"];
+const FIRMWARE: &[&str] = &["conformance", "xous-api"];
 
 fn main() {
     if let Err(e) = run() {

@@ -54,6 +54,12 @@ pub fn conformance_firmware() -> &'static Path {
     Path::new(env!("XOUS_FIRMWARE_CONFORMANCE"))
 }
 
+/// The Xous API conformance firmware (`firmware/xous-api`, built from xous-core's
+/// crates.io API crates).
+pub fn xous_api_firmware() -> &'static Path {
+    Path::new(env!("XOUS_FIRMWARE_XOUS_API"))
+}
+
 /// The emulator `XOUS_RUN_BACKEND` and `XOUS_RUN_EMULATOR` select (QEMU by default), for
 /// every firmware run of the suite.
 ///

@@ -14,7 +14,8 @@
 //! 3. [`boot`], [`memory`], [`elf`]: the boot block, physical pages and the page table,
 //!    loading the firmware;
 //! 4. [`trap`]: machine setup and the trap handler, which sends ecalls to
-//! 5. [`syscall`] (numbers and codes by name in [`abi`]) and [`services`] (name server,
+//! 5. [`syscall`] (numbers and codes by name in [`abi`]), [`ipc`] (user servers,
+//!    connections, messages) and [`services`] (name server,
 //!    log, ticktimer, systime);
 //! 6. [`sched`] and [`timer`]: threads, blocking and wake-ups, time slices and deadlines;
 //! 7. [`console`] and [`exit`]: output, and how a run ends.
@@ -27,6 +28,7 @@ mod console;
 mod elf;
 mod exit;
 mod global;
+mod ipc;
 mod memory;
 mod sched;
 mod services;

@@ -331,3 +331,31 @@ pub fn map_params(boot: &BootBlock) -> usize {
     flush_tlb();
     PARAMS_VA
 }
+
+/// `DecreaseHeap`: gives back the top `len` bytes of the heap (page aligned).
+pub fn decrease_heap(len: usize) -> Result<(), XousError> {
+    if len % PAGE != 0 {
+        return Err(XousError::BadAlignment);
+    }
+    let m = mem();
+    if len > m.heap_top - HEAP_BASE {
+        return Err(XousError::OutOfMemory);
+    }
+    if len == 0 {
+        return Ok(());
+    }
+    unmap(m.heap_top - len, len)?;
+    mem().heap_top -= len;
+    Ok(())
+}
+
+/// The physical address behind user `va` (`VirtToPhys`), if it is mapped.
+pub fn physical(va: usize) -> Option<usize> {
+    translate(va, 0)
+}
+
+/// Whether `[va, va + len)` is a page-aligned user range whose every page is mapped
+/// (the check of a memory message's buffer).
+pub fn check_message_buffer(va: usize, len: usize) -> Result<(), XousError> {
+    check_mapped(va, len)
+}

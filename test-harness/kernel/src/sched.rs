@@ -46,6 +46,14 @@ pub enum Wait {
     Mutex(usize),
     /// `WaitForCondition` on this cookie (with an optional deadline).
     Condition(usize),
+    /// `ReceiveMessage` on this server slot.
+    Receive(usize),
+    /// A blocking message in this message slot, until the server replies.
+    Reply(usize),
+    /// A call to be made again when something changes (`Connect` before the server
+    /// exists, a full queue, `BlockingConnect` before the name is registered): the
+    /// thread's pc is back on its `ecall`, and waking it runs the call again.
+    Retry,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -85,7 +93,8 @@ fn threads() -> &'static mut [Thread; MAX_THREADS] {
     THREADS.get()
 }
 
-fn current_index() -> usize {
+/// Slot index of the running thread.
+pub fn current_index() -> usize {
     *CURRENT.get()
 }
 
@@ -151,7 +160,7 @@ pub fn block(wait: Wait, deadline: Option<u64>) {
 }
 
 /// Makes thread slot `i` ready with `reply` as its syscall result registers.
-fn wake(i: usize, reply: &[usize]) {
+pub fn wake(i: usize, reply: &[usize]) {
     let t = &mut threads()[i];
     t.state = State::Ready;
     t.deadline = None;
@@ -173,6 +182,31 @@ pub fn wake_waiters(wait: Wait, count: usize, reply: &[usize]) -> usize {
         woken += 1;
     }
     woken
+}
+
+/// The oldest thread blocked on `wait`, without waking it.
+pub fn oldest_waiter(wait: Wait) -> Option<usize> {
+    let ts = threads();
+    (0..MAX_THREADS)
+        .filter(|&i| ts[i].state == State::Blocked(wait))
+        .min_by_key(|&i| ts[i].since)
+}
+
+/// Makes the running thread run its `ecall` again once woken by [`retry_all`].
+pub fn block_for_retry() {
+    let t = &mut threads()[current_index()];
+    t.ctx.pc -= 4;
+    block(Wait::Retry, None);
+}
+
+/// Wakes every thread waiting to retry its call (registers untouched).
+pub fn retry_all() {
+    for t in threads().iter_mut() {
+        if t.state == State::Blocked(Wait::Retry) {
+            t.state = State::Ready;
+            t.deadline = None;
+        }
+    }
 }
 
 /// `JoinThread`: `Ok(Some(value))` when `tid` has ended, `Ok(None)` when the caller
@@ -259,6 +293,9 @@ fn deadlock() -> ! {
             State::Blocked(Wait::Join(tid)) => ("joining thread", tid),
             State::Blocked(Wait::Mutex(c)) => ("waiting for mutex", c),
             State::Blocked(Wait::Condition(c)) => ("waiting on condition", c),
+            State::Blocked(Wait::Receive(s)) => ("receiving on server slot", s),
+            State::Blocked(Wait::Reply(m)) => ("waiting for the reply to message", m),
+            State::Blocked(Wait::Retry) => ("waiting for a server, a name or queue space", 0),
             _ => continue,
         };
         kprintln!(

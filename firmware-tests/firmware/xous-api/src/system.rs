@@ -1,0 +1,61 @@
+//! Process-level calls: ids, memory, and calls that mean nothing for one program.
+
+use xous::{MemoryFlags, SysCall};
+
+pub fn process_and_thread_ids() {
+    let pid = xous::process::id();
+    assert_eq!(
+        pid, 2,
+        "the one program is the first process after the kernel"
+    );
+    assert_eq!(xous::current_pid().unwrap().get() as u32, pid);
+    let main = xous::current_tid().unwrap();
+    let other = std::thread::spawn(|| xous::current_tid().unwrap())
+        .join()
+        .unwrap();
+    assert_ne!(main, other);
+    assert_eq!(xous::current_tid().unwrap(), main);
+}
+
+pub fn memory_map_protect_unmap() {
+    let mut range =
+        xous::map_memory(None, None, 3 * 4096, MemoryFlags::R | MemoryFlags::W).unwrap();
+    let bytes = unsafe { range.as_slice_mut::<u8>() };
+    assert!(bytes.iter().all(|&b| b == 0), "fresh memory is zeroed");
+    bytes[5000] = 7;
+    xous::update_memory_flags(range, MemoryFlags::R).unwrap();
+    assert_eq!(unsafe { range.as_slice::<u8>() }[5000], 7);
+    xous::unmap_memory(range).unwrap();
+    assert_eq!(
+        xous::unmap_memory(range).unwrap_err(),
+        xous::Error::BadAddress
+    );
+}
+
+fn irq(_: usize, _: *mut usize) {}
+
+pub fn unsupported_calls_are_errors() {
+    assert_eq!(
+        xous::claim_interrupt(3, irq, core::ptr::null_mut()).unwrap_err(),
+        xous::Error::InterruptNotFound
+    );
+    for call in [
+        SysCall::PlatformSpecific(0, 0, 0, 0, 0, 0, 0),
+        SysCall::SetExceptionHandler(0, 0),
+        SysCall::Invalid(1, 2, 3, 4, 5, 6, 7),
+    ] {
+        assert_eq!(
+            xous::rsyscall(call).unwrap_err(),
+            xous::Error::UnhandledSyscall
+        );
+    }
+    assert!(xous::map_memory(
+        xous::MemoryAddress::new(0x1000_0000),
+        None,
+        4096,
+        MemoryFlags::R | MemoryFlags::W
+    )
+    .is_err());
+    // The program goes on normally afterwards.
+    xous::yield_slice();
+}

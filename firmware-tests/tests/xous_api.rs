@@ -1,0 +1,108 @@
+//! The Xous API conformance suite: each case of `firmware/xous-api` (a program written
+//! against `xous`, `xous-api-log`, `xous-api-ticktimer` and `xous-api-names` from
+//! crates.io) runs in its own boot of the test kernel, as its own host test, on the
+//! emulator `firmware_tests::emulator` selects (QEMU unless `XOUS_RUN_BACKEND=renode`).
+
+use firmware_tests::{runner, xous_api_firmware};
+use test_harness::{Exit, RunOutput};
+
+/// Runs a case that must exit 0 after printing `ok <case>`, with no kernel report.
+fn passes(case: &str) -> RunOutput {
+    let mut r = runner();
+    r.arg(case);
+    let out = r
+        .run(xous_api_firmware())
+        .unwrap_or_else(|e| panic!("running {case}: {e}"));
+    assert_eq!(out.exit, Exit::Exited(0), "case {case}:\n{}", out.report());
+    assert!(
+        out.stdout().ends_with(&format!("ok {case}\n")),
+        "case {case}:\n{}",
+        out.report()
+    );
+    assert!(
+        out.kernel_log().is_empty(),
+        "case {case}:\n{}",
+        out.report()
+    );
+    out
+}
+
+macro_rules! cases {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                passes(stringify!($name));
+            }
+        )*
+    };
+}
+
+cases!(
+    ticktimer_elapsed_ms,
+    ticktimer_sleep_ms,
+    ticktimer_get_version,
+    ticktimer_mutex,
+    ticktimer_condvar,
+    names_register_and_lookup,
+    names_connection_limit_refused,
+    names_token_disconnect,
+    names_blocking_connect_waits_for_registration,
+    names_duplicate_and_unregister,
+    server_answers_every_message_kind,
+    lend_mut_round_trips_with_offsets,
+    move_gives_the_page_to_the_server,
+    reply_and_receive_next,
+    try_receive_and_try_connect,
+    connect_waits_for_the_server,
+    destroyed_server_fails_waiting_clients,
+    disconnect_and_double_reply,
+    process_and_thread_ids,
+    memory_map_protect_unmap,
+    unsupported_calls_are_errors,
+);
+
+/// Each level is shown as the real log server shows it: level, module, text, file:line.
+#[test]
+fn log_records_at_each_level() {
+    let out = passes("log_records_at_each_level");
+    let stderr = out.stderr();
+    let lines: Vec<&str> = stderr.lines().collect();
+    let expected = [
+        ("ERR :", "an error 1", 13),
+        ("WARN:", "a warning 2", 14),
+        ("INFO:", "some info 3", 15),
+        ("DBG :", "a debug line 4", 16),
+        ("TRCE:", "a trace line 5", 17),
+    ];
+    for (i, (level, text, line)) in expected.iter().enumerate() {
+        assert_eq!(
+            lines.get(i).copied(),
+            Some(format!("{level}xous_api::services: {text} (src/services.rs:{line})").as_str()),
+            "{}",
+            out.report()
+        );
+    }
+    let long = format!("INFO:xous_api::services: ünïcødé {}", "x".repeat(300));
+    assert!(lines[5].starts_with(&long), "{}", out.report());
+}
+
+#[test]
+fn log_standard_output_and_error() {
+    let out = passes("log_standard_output_and_error");
+    assert_eq!(
+        out.stdout(),
+        "to stdout\nok log_standard_output_and_error\n"
+    );
+    assert_eq!(out.stderr(), "to stderr\n");
+}
+
+/// An unknown case name is refused with the list of cases (the suite's own check).
+#[test]
+fn an_unknown_case_lists_the_cases() {
+    let mut r = runner();
+    r.arg("no_such_case");
+    let out = r.run(xous_api_firmware()).unwrap();
+    assert_eq!(out.exit, Exit::Exited(2), "{}", out.report());
+    assert!(out.stderr().contains("  unsupported_calls_are_errors\n"));
+}
