@@ -113,8 +113,11 @@ impl Toolchain {
             return Ok(());
         }
         Err(HarnessError::Toolchain(format!(
-            "the libstd in '{}' was built by rustc {built_by}, but the firmware rustc '{}' is rustc {}:              nothing was built (every crate would fail with E0514)
-             help: set {FIRMWARE_RUSTC_ENV} (and {FIRMWARE_CARGO_ENV}) to the rustc {built_by}              toolchain, or pass the --sysroot of a libstd installed for rustc {}              (`xous-sysroot install --rustc '{}'`)",
+            "the libstd in '{}' was built by rustc {built_by}, but the firmware rustc '{}' is \
+             rustc {}: nothing was built (every crate would fail with E0514)\n\
+             help: set {FIRMWARE_RUSTC_ENV} (and {FIRMWARE_CARGO_ENV}) to the rustc {built_by} \
+             toolchain, or pass the --sysroot of a libstd installed for rustc {} \
+             (`xous-sysroot install --rustc '{}'`)",
             sysroot.display(),
             self.rustc.display(),
             version.identity(),
