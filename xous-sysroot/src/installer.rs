@@ -537,10 +537,8 @@ pub struct Listing {
 /// Whether a source failed without answering (unreachable, the network, a rate limit), as
 /// opposed to answering that it has no such libstd: only the former is worth a notice.
 fn could_not_ask(e: &Error) -> bool {
-    matches!(
-        e,
-        Error::Unreachable { .. } | Error::RateLimited { .. } | Error::Network { .. }
-    ) || crate::download::is_transient(e)
+    matches!(e, Error::Unreachable { .. } | Error::RateLimited { .. })
+        || crate::download::is_transient(e)
 }
 
 /// The lock that serializes installs into one destination, kept in the cache directory so
