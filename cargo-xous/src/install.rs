@@ -19,7 +19,7 @@ pub fn ensure(toolchain: &Toolchain, target: &str, quiet: bool) -> Result<Sysroo
         .version(version.clone())
         .target(target)
         .build_from_source(
-            xous_sysroot::producer::env::flag("XOUS_SYSROOT_BUILD_FROM_SOURCE").unwrap_or(true),
+            xous_sysroot::util::env::flag("XOUS_SYSROOT_BUILD_FROM_SOURCE").unwrap_or(true),
         );
     if !quiet {
         installer.progress(xous_sysroot::stderr_progress());

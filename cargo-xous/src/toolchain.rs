@@ -85,7 +85,7 @@ impl Toolchain {
         let version = self.rustc().version().map_err(|e| e.to_string())?;
         if let Some(file) = file {
             // Best effort: a cache that cannot be written only costs a rustc run next time.
-            let _ = xous_sysroot::producer::write_atomic(&file, verbose_text(&version).as_bytes());
+            let _ = xous_sysroot::util::write_atomic(&file, verbose_text(&version).as_bytes());
         }
         Ok(version)
     }
@@ -107,7 +107,7 @@ impl Toolchain {
             mtime.as_secs(),
             mtime.subsec_nanos()
         );
-        Some(xous_sysroot::producer::sha256_bytes(key.as_bytes())[..32].to_string())
+        Some(xous_sysroot::util::sha256_bytes(key.as_bytes())[..32].to_string())
     }
 }
 

@@ -84,7 +84,7 @@ impl FirmwareBuild {
     pub fn command(&self) -> Command {
         let mut cmd = Command::new(&self.toolchain.cargo);
         // What a surrounding cargo (a build script, `cargo test`) sets must not leak in.
-        xous_sysroot::producer::env::scrub_cargo_env(&mut cmd);
+        xous_sysroot::util::env::scrub_cargo_env(&mut cmd);
         cmd.arg(if self.tests { "test" } else { "build" });
         if self.tests && !self.running {
             cmd.arg("--no-run");
@@ -122,7 +122,7 @@ impl FirmwareBuild {
         let mut cmd = this.command();
         let runner: Vec<String> = runner
             .iter()
-            .map(|r| xous_sysroot::producer::toml_string(r))
+            .map(|r| xous_sysroot::util::toml_string(r))
             .collect();
         cmd.arg("--config").arg(format!(
             "target.{}.runner=[{}]",
@@ -141,7 +141,7 @@ impl FirmwareBuild {
     /// Runs cargo and returns the executables it produced.
     pub fn build(&self) -> Result<Vec<Artifact>, HarnessError> {
         let mut cmd = self.command();
-        let line = xous_sysroot::producer::command_line(&cmd);
+        let line = xous_sysroot::util::command_line(&cmd);
         let what = self.manifest.display().to_string();
         let out = cmd.output().map_err(|e| {
             HarnessError::Toolchain(format!(

@@ -19,23 +19,51 @@ pub struct Console {
     pub exit: Vec<u8>,
 }
 
+/// The prefix of each kernel message line echoed to stderr.
+pub const KERNEL_PREFIX: &str = "[xous-kernel] ";
+
+/// Where a live echo goes: the firmware's stdout to `out`, its stderr and the kernel's
+/// messages to `err`.
+struct Echo {
+    out: Box<dyn Write + Send>,
+    err: Box<dyn Write + Send>,
+}
+
 /// Incremental demultiplexer: feed it bytes as they arrive.
 pub struct Demux {
     current: Channel,
     after_switch: bool,
     console: Console,
-    echo: bool,
+    echo: Option<Echo>,
+    /// Whether the next kernel byte starts a line (and so gets the prefix), kept across
+    /// reads so that a line gets one prefix however the console was chunked.
+    kernel_line_start: bool,
 }
 
 impl Demux {
     /// A demultiplexer; with `echo`, stdout and stderr are also copied live to this
-    /// process's stdout and stderr, and kernel messages to stderr with a prefix.
+    /// process's stdout and stderr, and kernel messages to stderr with [`KERNEL_PREFIX`]
+    /// before each line.
     pub fn new(echo: bool) -> Demux {
+        let mut demux = Demux::echo_to(std::io::stdout(), std::io::stderr());
+        if !echo {
+            demux.echo = None;
+        }
+        demux
+    }
+
+    /// A demultiplexer that echoes live to `out` (the firmware's stdout) and `err` (its
+    /// stderr and the prefixed kernel messages).
+    pub fn echo_to(out: impl Write + Send + 'static, err: impl Write + Send + 'static) -> Demux {
         Demux {
             current: INITIAL,
             after_switch: false,
             console: Console::default(),
-            echo,
+            echo: Some(Echo {
+                out: Box::new(out),
+                err: Box::new(err),
+            }),
+            kernel_line_start: true,
         }
     }
 
@@ -75,24 +103,24 @@ impl Demux {
             Channel::Exit => &mut c.exit,
         };
         sink.extend_from_slice(data);
-        if self.echo {
-            self.echo_data(data);
-        }
-    }
-
-    fn echo_data(&self, data: &[u8]) {
+        let framed = match self.current {
+            Channel::Kernel => frame_kernel(data, &mut self.kernel_line_start),
+            _ => Vec::new(),
+        };
+        let Some(echo) = &mut self.echo else {
+            return;
+        };
+        // Echo failures (a closed pipe) must not stop the run: the streams are still recorded.
         match self.current {
             Channel::Stdout => {
-                let mut out = std::io::stdout().lock();
-                let _ = out.write_all(data);
-                let _ = out.flush();
+                let _ = echo.out.write_all(data);
+                let _ = echo.out.flush();
             }
             Channel::Stderr => {
-                let _ = std::io::stderr().lock().write_all(data);
+                let _ = echo.err.write_all(data);
             }
             Channel::Kernel => {
-                let text = String::from_utf8_lossy(data);
-                let _ = write!(std::io::stderr().lock(), "{}", prefix_lines(&text));
+                let _ = echo.err.write_all(&framed);
             }
             Channel::Exit => {}
         }
@@ -114,31 +142,19 @@ impl Demux {
     }
 }
 
-fn prefix_lines(text: &str) -> String {
-    text.split_inclusive('\n')
-        .map(|l| format!("[xous-kernel] {l}"))
-        .collect()
+/// `data` with [`KERNEL_PREFIX`] before each line that starts in it; `line_start` says
+/// whether the first byte starts a line, and is left saying whether the next one will.
+fn frame_kernel(data: &[u8], line_start: &mut bool) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len() + KERNEL_PREFIX.len());
+    for &b in data {
+        if *line_start {
+            out.extend_from_slice(KERNEL_PREFIX.as_bytes());
+        }
+        out.push(b);
+        *line_start = b == b'\n';
+    }
+    out
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn splits_streams_and_unescapes_across_chunk_boundaries() {
-        let mut all = Vec::new();
-        all.extend_from_slice(
-            b"\x011out\x01\x01put\x012err\x01kkernel\n\x011more\x01xkind=exit code=0 instret=5\n",
-        );
-        // Feed one byte at a time: every split point must give the same result.
-        let mut d = Demux::new(false);
-        for b in &all {
-            d.feed(std::slice::from_ref(b));
-        }
-        let c = d.finish();
-        assert_eq!(c.stdout, b"out\x01putmore");
-        assert_eq!(c.stderr, b"err");
-        assert_eq!(c.kernel, b"kernel\n");
-        assert_eq!(c.exit, b"kind=exit code=0 instret=5\n");
-    }
-}
+mod tests;

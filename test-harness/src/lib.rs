@@ -58,5 +58,5 @@ where
 {
     let mut cmd = std::process::Command::new(program);
     cmd.args(args);
-    xous_sysroot::producer::command_line(&cmd)
+    xous_sysroot::util::command_line(&cmd)
 }

@@ -112,7 +112,7 @@ impl RunOutput {
 /// The last `lines` lines of `text`, saying how many came before.
 fn tail(text: &str, lines: usize) -> String {
     let skipped = text.lines().count().saturating_sub(lines);
-    let last = xous_sysroot::producer::tail(text, lines);
+    let last = xous_sysroot::util::tail(text, lines);
     if skipped > 0 {
         format!("[... {skipped} earlier lines ...]\n{last}")
     } else {

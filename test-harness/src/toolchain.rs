@@ -6,6 +6,11 @@
 //! real binaries in its sysroot, if it has `rust-src` (libstd is built from it when no prebuilt
 //! one exists); otherwise an error naming both ways out. Never a fixed path: which toolchains a
 //! machine has is the maintainer's business (this project's CI names Debian's pair).
+//!
+//! Building only against a libstd that is already installed (the test kernel needs just its
+//! `core`) does not need `rust-src`: [`Toolchain::for_installed_libstd`]. It must be the very
+//! rustc that libstd was built by: [`Toolchain::check_sysroot`] compares it with the
+//! sysroot's stamp before anything is compiled.
 
 use std::path::{Path, PathBuf};
 
@@ -66,6 +71,61 @@ impl Toolchain {
         )
     }
 
+    /// Like [`Toolchain::from_env`], for building only against a libstd already installed
+    /// (the test kernel, which needs just `core`): the active toolchain is taken without
+    /// `rust-src`. Check it against the sysroot with [`Toolchain::check_sysroot`].
+    pub fn for_installed_libstd() -> Result<Toolchain, HarnessError> {
+        let var = |name: &str| {
+            std::env::var_os(name)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
+        choose(
+            var(FIRMWARE_RUSTC_ENV),
+            var(FIRMWARE_CARGO_ENV),
+            probe_active,
+            false,
+        )
+    }
+
+    /// Whether this toolchain's rustc (of identity `version`) is the one the libstd installed
+    /// in `sysroot` for `target` was built by, as the install's stamp says (else its
+    /// `RUST_VERSION` file; a sysroot with neither is not checked). On a mismatch,
+    /// [`HarnessError::Toolchain`] naming both compilers and `XOUS_FIRMWARE_RUSTC`: compiling
+    /// against it would only fail with E0514 on every crate.
+    pub fn check_sysroot(
+        &self,
+        version: &xous_sysroot::RustcVersion,
+        sysroot: &Path,
+        target: &str,
+    ) -> Result<(), HarnessError> {
+        let target_dir = sysroot.join("lib/rustlib").join(target);
+        let built_by = match xous_sysroot::Stamp::read(&target_dir) {
+            Some(stamp) => stamp.rustc,
+            None => match std::fs::read_to_string(target_dir.join("RUST_VERSION")) {
+                Ok(release) => release.trim().to_string(),
+                Err(_) => return Ok(()),
+            },
+        };
+        let matches = xous_sysroot::RustcVersion::parse(&built_by)
+            .is_ok_and(|installed| installed.matches(version));
+        if matches {
+            return Ok(());
+        }
+        Err(HarnessError::Toolchain(format!(
+            "the libstd in '{}' was built by rustc {built_by}, but the firmware rustc '{}' is \
+             rustc {}: nothing was built (every crate would fail with E0514)\n\
+             help: set {FIRMWARE_RUSTC_ENV} (and {FIRMWARE_CARGO_ENV}) to the rustc {built_by} \
+             toolchain, or pass the --sysroot of a libstd installed for rustc {} \
+             (`xous-sysroot install --rustc '{}'`)",
+            sysroot.display(),
+            self.rustc.display(),
+            version.identity(),
+            version.identity(),
+            self.rustc.display(),
+        )))
+    }
+
     /// The rustc as `xous-sysroot` sees it (for installing the matching libstd).
     pub fn rustc(&self) -> xous_sysroot::Rustc {
         xous_sysroot::Rustc::new(&self.rustc)
@@ -77,6 +137,16 @@ fn select(
     rustc: Option<PathBuf>,
     cargo: Option<PathBuf>,
     active: impl FnOnce() -> Result<Active, String>,
+) -> Result<Toolchain, HarnessError> {
+    choose(rustc, cargo, active, true)
+}
+
+/// [`select`], where the active toolchain needs `rust-src` only if `needs_rust_src`.
+fn choose(
+    rustc: Option<PathBuf>,
+    cargo: Option<PathBuf>,
+    active: impl FnOnce() -> Result<Active, String>,
+    needs_rust_src: bool,
 ) -> Result<Toolchain, HarnessError> {
     let toolchain = match (rustc, cargo) {
         (Some(rustc), Some(cargo)) => Toolchain { rustc, cargo },
@@ -90,7 +160,7 @@ fn select(
         },
         (None, None) => {
             let active = active().map_err(|why| no_toolchain(&why))?;
-            if active.rust_src.is_none() {
+            if needs_rust_src && active.rust_src.is_none() {
                 return Err(no_toolchain(&format!(
                     "the active toolchain (rustc {}, sysroot {}) has no rust-src",
                     active.identity,

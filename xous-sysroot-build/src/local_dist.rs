@@ -19,7 +19,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use xous_sysroot::producer::FileLock;
+use xous_sysroot::util::FileLock;
 use xous_sysroot::RustcVersion;
 
 use crate::package::{package, PackageOptions, Packaged};
@@ -154,14 +154,14 @@ impl LocalDist {
         if let Some(rustc) = self
             .rustc
             .clone()
-            .or_else(|| xous_sysroot::producer::env::var_os(RUSTC_ENV).map(PathBuf::from))
+            .or_else(|| xous_sysroot::util::env::var_os(RUSTC_ENV).map(PathBuf::from))
         {
             builder.rustc(rustc);
         }
         if let Some(cargo) = self
             .cargo
             .clone()
-            .or_else(|| xous_sysroot::producer::env::var_os(CARGO_ENV).map(PathBuf::from))
+            .or_else(|| xous_sysroot::util::env::var_os(CARGO_ENV).map(PathBuf::from))
         {
             builder.cargo(cargo);
         }
@@ -197,7 +197,7 @@ impl LocalDist {
                     .map_err(|e| BuildError::io("remove stale dist root", &dist_root, e))?;
             }
             let packaged = package(&sysroot, &self.target, &dist_root, &options)?;
-            xous_sysroot::producer::write_atomic(&stamp_path, expected.as_bytes())?;
+            xous_sysroot::util::write_atomic(&stamp_path, expected.as_bytes())?;
             (packaged, true)
         };
         Ok(LocalDistOutput {
@@ -279,7 +279,7 @@ pub fn find_cargo_target_dir() -> Option<PathBuf> {
         return Some(dir);
     }
     let dir = PathBuf::from(
-        xous_sysroot::producer::env::var_os("CARGO_TARGET_DIR").filter(|d| !d.is_empty())?,
+        xous_sysroot::util::env::var_os("CARGO_TARGET_DIR").filter(|d| !d.is_empty())?,
     );
     Some(if dir.is_absolute() {
         dir

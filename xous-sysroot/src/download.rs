@@ -259,13 +259,13 @@ impl Transport {
         self
     }
 
-    /// Runs `f` until it succeeds, fails for good, or the retries are spent; sleeps with
-    /// exponential backoff between attempts.
+    /// Runs `f` until it succeeds, fails for good, or the retries are spent ([`retry_limit`]);
+    /// sleeps with exponential backoff between attempts.
     pub(crate) fn with_retries<T>(&self, mut f: impl FnMut() -> Result<T>) -> Result<T> {
         let mut attempt = 1;
         loop {
             match f() {
-                Err(e) if attempt <= self.retries && is_transient(&e) => {
+                Err(e) if attempt <= retry_limit(&e, self.retries) => {
                     attempt += 1;
                     report(
                         &self.progress,
@@ -354,9 +354,16 @@ impl Transport {
             url: url.clone(),
             message,
         };
-        let response = request
-            .call()
-            .map_err(|e| network(describe_call_error(e)))?;
+        let response = request.call().map_err(|e| {
+            if is_unreachable(&e) {
+                Error::Unreachable {
+                    url: url.clone(),
+                    message: describe_call_error(e),
+                }
+            } else {
+                network(describe_call_error(e))
+            }
+        })?;
         let status = response.status().as_u16();
         let header = |name: &str| {
             response
@@ -470,13 +477,56 @@ fn describe_call_error(e: ureq::Error) -> String {
     e.to_string()
 }
 
+/// Whether a failed request never reached a server: the name does not resolve, the
+/// connection was refused or has no route, or TLS failed. Trying again in a moment will not
+/// change that, unlike a timeout or a server error.
+fn is_unreachable(e: &ureq::Error) -> bool {
+    match e {
+        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => true,
+        ureq::Error::Tls(_) | ureq::Error::TlsRequired => true,
+        #[cfg(feature = "https")]
+        ureq::Error::Rustls(_) => true,
+        ureq::Error::Io(io) => {
+            #[cfg(feature = "https")]
+            if io
+                .get_ref()
+                .is_some_and(|i| i.downcast_ref::<rustls::Error>().is_some())
+            {
+                return true;
+            }
+            matches!(
+                io.kind(),
+                io::ErrorKind::ConnectionRefused
+                    | io::ErrorKind::HostUnreachable
+                    | io::ErrorKind::NetworkUnreachable
+                    | io::ErrorKind::AddrNotAvailable
+            ) || io
+                .to_string()
+                .starts_with("failed to lookup address information")
+        }
+        _ => false,
+    }
+}
+
 /// Errors worth another attempt: the network, a cut body, a server error, a hash mismatch
-/// (a corrupted transfer or a cache file that went bad).
+/// (a corrupted transfer or a cache file that went bad). Not an unreachable host.
 pub(crate) fn is_transient(e: &Error) -> bool {
     match e {
         Error::Network { .. } | Error::Truncated { .. } | Error::ChecksumMismatch { .. } => true,
         Error::HttpStatus { status, .. } => *status >= 500 || *status == 408,
         _ => false,
+    }
+}
+
+/// How many extra attempts `e` is worth, given the configured `retries`: all of them for a
+/// transient fault (timeouts, cut bodies, 5xx), at most one for a checksum mismatch (a
+/// corrupted transfer is retried; a source that serves the wrong bytes twice is not), none for
+/// anything else (an unreachable host fails its source at once).
+pub(crate) fn retry_limit(e: &Error, retries: u32) -> u32 {
+    match e {
+        Error::ChecksumMismatch { .. } => retries.min(1),
+        e if is_transient(e) => retries,
+        _ => 0,
     }
 }
 

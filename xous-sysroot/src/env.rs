@@ -40,7 +40,6 @@ pub fn in_build_script() -> bool {
 /// variable except cargo's home, network, registry and terminal settings, the compiler,
 /// rustdoc and their wrappers and flags, and make's jobserver variables. The child then builds
 /// as a fresh `cargo` in a clean shell would; set what it needs after this call.
-#[cfg(feature = "producer")]
 pub fn scrub_cargo_env(cmd: &mut std::process::Command) {
     const KEEP_PREFIXES: [&str; 6] = [
         "CARGO_HOME",
@@ -72,7 +71,7 @@ pub fn scrub_cargo_env(cmd: &mut std::process::Command) {
     }
 }
 
-#[cfg(all(test, feature = "producer"))]
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -100,6 +100,15 @@ pub enum Error {
         /// What the transport reported.
         message: String,
     },
+    /// The host could not be reached at all: its name does not resolve, the connection was
+    /// refused or has no route, or TLS failed. Not retried: the next source is tried at once.
+    #[error("cannot reach '{url}': {message}\nhelp: check the network (DNS, proxy, firewall), or point XOUS_SYSROOT_DIST_SERVER at a reachable mirror")]
+    Unreachable {
+        /// The URL.
+        url: String,
+        /// What the transport reported.
+        message: String,
+    },
     /// The body ended before the length the server announced.
     #[error("download of '{url}' was truncated: got {got} of {expected} bytes\nhelp: retry; a partial download is resumed where the server allows it")]
     Truncated {
@@ -110,8 +119,9 @@ pub enum Error {
         /// Bytes announced.
         expected: u64,
     },
-    /// A download or file does not have the SHA-256 it is published with.
-    #[error("checksum mismatch for '{url}': expected '{expected}', got '{actual}'\nhelp: retry, or point XOUS_SYSROOT_DIST_SERVER at a mirror")]
+    /// A download or file does not have the SHA-256 it is published with. Retried once (a
+    /// corrupted transfer); a second mismatch stops the install: no other source is tried.
+    #[error("checksum mismatch for '{url}': expected '{expected}', got '{actual}'\nhelp: the source served bytes that fail verification; nothing was installed and no other source was tried. Remove or fix that source; to build from rust-src instead, drop it and set XOUS_SYSROOT_BUILD_FROM_SOURCE=1")]
     ChecksumMismatch {
         /// Where the bytes came from.
         url: String,

@@ -309,10 +309,28 @@ impl Installer {
         let cache = DownloadCache::new(s.cache_dir.join("downloads"));
         let index = CacheIndex::new(&s.cache_dir, &self.target);
         let mut attempts: Vec<(String, Error)> = Vec::new();
-        for source in &s.sources {
-            if s.offline && source.is_remote() {
-                continue;
-            }
+        let sources: Vec<&Source> = s
+            .sources
+            .iter()
+            .filter(|source| !(s.offline && source.is_remote()))
+            .collect();
+        for (i, &source) in sources.iter().enumerate() {
+            // After this source fails, if it could not be asked at all: say what comes next.
+            let fall_through = |attempts: &[(String, Error)]| {
+                let (Some(next), Some((_, e))) = (sources.get(i + 1), attempts.last()) else {
+                    return;
+                };
+                if could_not_ask(e) {
+                    report(
+                        &self.progress,
+                        Progress::FallingThrough {
+                            source: source.to_string(),
+                            error: e.to_string(),
+                            next: next.to_string(),
+                        },
+                    );
+                }
+            };
             report(
                 &self.progress,
                 Progress::Resolving {
@@ -348,6 +366,7 @@ impl Installer {
                         Ok(offer) => vec![offer],
                         Err(e) => {
                             attempts.push((source.to_string(), e));
+                            fall_through(&attempts);
                             continue;
                         }
                     }
@@ -360,12 +379,16 @@ impl Installer {
                     s.pin_sha256.as_deref(),
                 ) {
                     Ok(offers) => offers,
+                    // Bytes that fail verification are not a missing source: stop.
+                    Err(e @ Error::ChecksumMismatch { .. }) => return Err(e),
                     Err(e) => {
                         attempts.push((source.to_string(), e));
+                        fall_through(&attempts);
                         continue;
                     }
                 },
             };
+            let tried = attempts.len();
             for offer in offers {
                 let result = transport.with_retries(|| {
                     self.attempt(
@@ -395,10 +418,15 @@ impl Installer {
                             status: InstallStatus::Installed,
                         });
                     }
-                    // A local failure (disk full, permissions) is not the source's fault: stop.
-                    Err(e @ Error::Io { .. }) => return Err(e),
+                    // A local failure (disk full, permissions) is not the source's fault, and
+                    // bytes that fail verification (twice) are not a missing source: stop.
+                    // A mismatch has already removed the bad file from the cache.
+                    Err(e @ (Error::Io { .. } | Error::ChecksumMismatch { .. })) => return Err(e),
                     Err(e) => attempts.push((source.to_string(), e)),
                 }
+            }
+            if attempts.len() > tried {
+                fall_through(&attempts);
             }
         }
         if s.offline && attempts.is_empty() {
@@ -504,6 +532,13 @@ pub struct Listing {
     pub private: Vec<(PathBuf, Stamp)>,
     /// Verified archives in the cache.
     pub cached: Vec<CacheEntry>,
+}
+
+/// Whether a source failed without answering (unreachable, the network, a rate limit), as
+/// opposed to answering that it has no such libstd: only the former is worth a notice.
+fn could_not_ask(e: &Error) -> bool {
+    matches!(e, Error::Unreachable { .. } | Error::RateLimited { .. })
+        || crate::download::is_transient(e)
 }
 
 /// The lock that serializes installs into one destination, kept in the cache directory so

@@ -31,6 +31,7 @@ mod stamp;
 mod sysroot;
 mod text;
 mod url;
+pub mod util;
 mod version;
 mod xz;
 

@@ -35,6 +35,16 @@ pub enum Progress {
         /// The attempt about to start, from 2.
         attempt: u32,
     },
+    /// A source could not be asked (unreachable, the network failed, a rate limit): the next
+    /// source is tried. A source that answered "not here" falls through silently.
+    FallingThrough {
+        /// The source that failed.
+        source: String,
+        /// Its error, with its `help:` line.
+        error: String,
+        /// The source tried next.
+        next: String,
+    },
     /// No prebuilt libstd was found: building one from the toolchain's `rust-src` (the slow
     /// path, a minute or two), announced only when the build really starts.
     BuildingFromSource {
@@ -52,8 +62,17 @@ impl Progress {
             Progress::BuildingFromSource { rustc, rust_src } => Some(format!(
                 "no prebuilt libstd for rustc {rustc}; building it from rust-src at {rust_src}, about 1-2 minutes"
             )),
+            Progress::FallingThrough {
+                source,
+                error,
+                next,
+            } => Some(format!(
+                "warning: {source} failed: {error}\nnote: trying {next} instead"
+            )),
             Progress::Retrying { error, attempt } => {
-                Some(format!("retrying (attempt {attempt}) after: {error}"))
+                // The first line: the error's `help:` is said once, by whatever ends the tries.
+                let what = error.lines().next().unwrap_or_default();
+                Some(format!("retrying (attempt {attempt}) after: {what}"))
             }
             _ => None,
         }

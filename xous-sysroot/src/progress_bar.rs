@@ -26,7 +26,9 @@ pub fn progress_bar() -> impl Fn(&Progress) + Send + Sync + 'static {
             bar.set_position(*bytes);
         }
         Progress::SmokeTest => bar.set_message("checking the library with rustc"),
-        Progress::Retrying { .. } => bar.println(event.notice().unwrap_or_default()),
+        Progress::Retrying { .. } | Progress::FallingThrough { .. } => {
+            bar.println(event.notice().unwrap_or_default())
+        }
         Progress::BuildingFromSource { .. } => {
             bar.println(event.notice().unwrap_or_default());
             bar.set_message("building libstd from rust-src");

@@ -3,7 +3,6 @@
 //! times for messages.
 
 use std::borrow::Cow;
-#[cfg(feature = "producer")]
 use std::process::Command;
 
 /// `s` as a TOML basic string, quoted and escaped (for `--config` values and manifests).
@@ -25,7 +24,6 @@ pub fn shell_quote(word: &str) -> Cow<'_, str> {
 /// The command line of `cmd` as a person would type it: the variables it sets, the program
 /// and its arguments, each a quoted shell word. The `0x1f` separators of
 /// `CARGO_ENCODED_RUSTFLAGS` are shown as spaces, for reading.
-#[cfg(feature = "producer")]
 pub fn command_line(cmd: &Command) -> String {
     let mut words = Vec::new();
     for (key, value) in cmd.get_envs() {
@@ -43,7 +41,6 @@ pub fn command_line(cmd: &Command) -> String {
 }
 
 /// The last `n` lines of `text`, joined with `\n` (no trailing newline).
-#[cfg(feature = "producer")]
 pub fn tail(text: &str, n: usize) -> String {
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(n)..].join("\n")

@@ -66,12 +66,14 @@ fn kernel(cli: &Cli) -> Result<PathBuf> {
     if let Some(k) = &cli.kernel {
         return Ok(k.clone());
     }
-    let toolchain = Toolchain::from_env()?;
+    // The kernel needs only `core` from the installed libstd: no rust-src.
+    let toolchain = Toolchain::for_installed_libstd()?;
     let version = toolchain.rustc().version()?;
     let sysroot = match &cli.sysroot {
         Some(path) => private_sysroot(path, version.identity()),
         None => installed_sysroot(&toolchain, &version)?,
     };
+    toolchain.check_sysroot(&version, &sysroot.path, &sysroot.target)?;
     let target_dir = std::env::temp_dir().join("xous-run-kernel");
     build_kernel(&toolchain, &sysroot, &target_dir).context("building the test kernel")
 }

@@ -99,3 +99,60 @@ fn probing_a_real_rustc_with_rust_src() {
     let again = probe(&t.rustc).unwrap();
     assert_eq!(again.sysroot, sysroot);
 }
+
+/// Building against an installed libstd takes the active toolchain without rust-src; the
+/// full choice still refuses it.
+#[test]
+fn an_installed_libstd_needs_no_rust_src() {
+    let dir = sysroot_with_bins();
+    let active = || {
+        Ok(Active {
+            sysroot: dir.path().to_owned(),
+            identity: "1.95.0 (59807616e 2026-04-14)".into(),
+            rust_src: None,
+        })
+    };
+    let t = choose(None, None, active, false).unwrap();
+    assert_eq!(
+        t,
+        Toolchain::new(dir.path().join("bin/rustc"), dir.path().join("bin/cargo"))
+    );
+    assert!(choose(None, None, active, true).is_err());
+}
+
+/// A sysroot whose stamp names another rustc is refused before anything is compiled, with
+/// both compilers and the variable that chooses the firmware rustc.
+#[test]
+fn a_sysroot_of_another_rustc_is_refused_naming_both() {
+    let sysroot = tempfile::tempdir().unwrap();
+    let target = xous_sysroot::DEFAULT_TARGET;
+    let target_dir = sysroot.path().join("lib/rustlib").join(target);
+    std::fs::create_dir_all(&target_dir).unwrap();
+    let built_by = "1.96.0 (ac68faa20 2026-05-25)";
+    xous_sysroot::Stamp::new(target, built_by, "test", &"0".repeat(64), Vec::new())
+        .write(&target_dir)
+        .unwrap();
+    let t = Toolchain::new("/opt/rust-1.95/bin/rustc", "/opt/rust-1.95/bin/cargo");
+    let other = xous_sysroot::RustcVersion::parse("1.95.0 (59807616e 2026-04-14)").unwrap();
+    let err = t
+        .check_sysroot(&other, sysroot.path(), target)
+        .unwrap_err()
+        .to_string();
+    for needle in [
+        built_by,
+        "1.95.0 (59807616e 2026-04-14)",
+        "/opt/rust-1.95/bin/rustc",
+        FIRMWARE_RUSTC_ENV,
+        "nothing was built",
+    ] {
+        assert!(err.contains(needle), "no `{needle}` in: {err}");
+    }
+    let same = xous_sysroot::RustcVersion::parse(built_by).unwrap();
+    t.check_sysroot(&same, sysroot.path(), target).unwrap();
+    // Without a stamp, the RUST_VERSION file the release zips carry decides.
+    std::fs::remove_dir_all(&target_dir).unwrap();
+    std::fs::create_dir_all(&target_dir).unwrap();
+    std::fs::write(target_dir.join("RUST_VERSION"), "1.96.0\n").unwrap();
+    t.check_sysroot(&same, sysroot.path(), target).unwrap();
+    assert!(t.check_sysroot(&other, sysroot.path(), target).is_err());
+}

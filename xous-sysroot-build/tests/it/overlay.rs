@@ -60,7 +60,7 @@ fn overlay_keeps_upstream_and_adds_our_target() -> Result<()> {
     let merged = Manifest::parse(&text, "overlay")?;
     // The .sha256 beside it matches (rustup and the installer check it first).
     let sha = fs::read_to_string(done.manifest.with_extension("toml.sha256"))?;
-    ensure!(sha.starts_with(&xous_sysroot::producer::sha256_bytes(text.as_bytes())));
+    ensure!(sha.starts_with(&xous_sysroot::util::sha256_bytes(text.as_bytes())));
 
     // Everything upstream is there unchanged; ours is added; the rust package lists it.
     ensure!(merged.date == up.date && merged.renames == up.renames && merged.other == up.other);

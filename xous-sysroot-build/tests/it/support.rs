@@ -137,7 +137,7 @@ pub fn assert_riscv32_executable(path: &Path) -> Result<()> {
 /// `cargo test` that runs us, into `target_dir`.
 pub fn firmware_cargo(rustc: &Path, target_dir: &Path) -> Command {
     let mut cmd = Command::new(cargo());
-    xous_sysroot::producer::env::scrub_cargo_env(&mut cmd);
+    xous_sysroot::util::env::scrub_cargo_env(&mut cmd);
     cmd.env("RUSTC", rustc).env("CARGO_TARGET_DIR", target_dir);
     cmd
 }

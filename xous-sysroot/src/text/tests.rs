@@ -47,7 +47,6 @@ fn shell_words_survive_a_real_shell() {
     assert_eq!(shell_quote("a b"), "'a b'");
 }
 
-#[cfg(feature = "producer")]
 #[test]
 fn command_lines_quote_each_word() {
     let mut cmd = Command::new("cargo");
@@ -60,7 +59,6 @@ fn command_lines_quote_each_word() {
     );
 }
 
-#[cfg(feature = "producer")]
 #[test]
 fn tail_keeps_last_lines() {
     assert_eq!(tail("a\nb\nc\n", 2), "b\nc");

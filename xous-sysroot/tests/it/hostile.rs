@@ -481,7 +481,7 @@ pub fn through_the_installer(cases: &[Case]) -> Vec<Outcome> {
     cases
         .iter()
         .map(|case| {
-            let sha = xous_sysroot::producer::sha256_bytes(&case.bytes);
+            let sha = xous_sysroot::util::sha256_bytes(&case.bytes);
             let sha = if case.wrong_hash { "0".repeat(64) } else { sha };
             let mut i = installer(&server.url(), &cache);
             i.force(true).limits(LIMITS);

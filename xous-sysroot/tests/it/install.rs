@@ -199,7 +199,7 @@ fn release_zip_from_a_github_style_api() {
         std::io::Write::write_all(&mut zip, b"1.96.0\n").unwrap();
         zip.finish().unwrap();
     }
-    let sha = xous_sysroot::producer::sha256_file(&zip_path).unwrap();
+    let sha = xous_sysroot::util::sha256_file(&zip_path).unwrap();
     let server = TestServer::start(&site);
     let api = site.join("repos/betrusted-io/rust");
     std::fs::create_dir_all(&api).unwrap();

@@ -5,6 +5,7 @@ mod support;
 
 mod chaos;
 mod cli;
+mod fall_through;
 mod faults;
 mod from_source;
 mod github;

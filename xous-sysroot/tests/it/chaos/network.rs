@@ -48,12 +48,17 @@ fn installed(_: &Bench, r: &xous_sysroot::Result<xous_sysroot::Sysroot>) -> Resu
     r.as_ref().map(|_| ()).map_err(|e| e.to_string())
 }
 
-/// The run must have failed with a network error whose text contains `needle`.
+/// The run must have failed with a network error (or, for a host never reached, an
+/// unreachable one) whose text contains `needle`.
 fn network_error(
     needle: &'static str,
 ) -> impl Fn(&Bench, &xous_sysroot::Result<xous_sysroot::Sysroot>) -> Result<(), String> {
     move |_, r| match r {
-        Err(e @ Error::Network { .. }) if e.to_string().contains(needle) => Ok(()),
+        Err(e @ (Error::Network { .. } | Error::Unreachable { .. }))
+            if e.to_string().contains(needle) =>
+        {
+            Ok(())
+        }
         Err(e) => Err(format!("want a network error saying '{needle}', got: {e}")),
         Ok(_) => Err("installed through the fault".into()),
     }

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::{json, Value};
-use xous_sysroot::producer::{release_zip_name, sha256_file};
+use xous_sysroot::producer::release_zip_name;
+use xous_sysroot::util::sha256_file;
 
 use xous_sysroot::{Installer, Source};
 

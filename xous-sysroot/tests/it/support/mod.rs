@@ -105,7 +105,7 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, String)> {
                 stack.push(path.clone());
                 "dir".to_string()
             } else if meta.is_file() {
-                match xous_sysroot::producer::sha256_file(&path) {
+                match xous_sysroot::util::sha256_file(&path) {
                     Ok(sha) => format!("file {} {sha}", meta.len()),
                     Err(_) => continue,
                 }
