@@ -217,7 +217,7 @@ pub fn copy_dist_root(from: &Path, to: &Path) -> Result<()> {
 
 #[path = "../../../xous-sysroot/tests/it/support/stand_in.rs"]
 mod stand_in;
-pub use stand_in::{rustup, HOST};
+pub use stand_in::{rustup, stand_in_toolchain, HOST};
 
 /// [`stand_in::stand_in_toolchain`] for the shared build's release and rustc identity, dated
 /// by its commit date.
