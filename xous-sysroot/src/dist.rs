@@ -1,9 +1,10 @@
 //! Writing a dist root in rustup's layout: `dist/<date>/rust-std-<version>-<target>.tar.xz`
-//! (and `.tar.gz`), the channel manifest at its channel's paths (`dist/channel-rust-<release>.toml`
-//! for stable, dated for nightly and beta: see [`layout`]) with its `.sha256`, the by-commit
-//! index, and optionally the legacy release zip; plus fetching a channel manifest checked against its `.sha256`. The
-//! producer publishes with it and the tests build their fixtures with it, so reader and writer
-//! share one format.
+//! (and `.tar.gz`), the channel manifest at its channel's paths
+//! (`dist/channel-rust-<release>.toml` for stable, dated for nightly and beta: see
+//! [`layout`](crate::producer::layout)) with its `.sha256`, the by-commit index, and
+//! optionally the legacy release zip; plus fetching a channel manifest checked against its
+//! `.sha256`. The producer publishes with it and the tests build their fixtures with it, so
+//! reader and writer share one format.
 
 use std::fs;
 use std::io::{Seek, Write};
@@ -28,7 +29,8 @@ pub struct DistRoot {
 /// What [`DistRoot::add_rust_std`] wrote.
 #[derive(Debug, Clone)]
 pub struct Published {
-    /// The channel manifest (the main path of its channel, see [`layout::published_paths`]).
+    /// The channel manifest (the main path of its channel, see
+    /// [`published_paths`](crate::producer::layout::published_paths)).
     pub manifest: PathBuf,
     /// Every path the manifest was written at, the main one first.
     pub manifests: Vec<PathBuf>,
@@ -92,7 +94,8 @@ impl DistRoot {
         Ok(path)
     }
 
-    /// `<root>/<rel>` for a `/`-separated path relative to the root, as [`layout`] gives them.
+    /// `<root>/<rel>` for a `/`-separated path relative to the root, as
+    /// [`layout`](crate::producer::layout) gives them.
     pub fn join(&self, rel: &str) -> PathBuf {
         rel.split('/')
             .fold(self.root.clone(), |path, part| path.join(part))
@@ -109,9 +112,10 @@ impl DistRoot {
     }
 
     /// Publishes `manifest`, the channel manifest of `rustc` dated `date`, at every path its
-    /// channel has in rustup's layout ([`layout::published_paths`]), each with its `.sha256`,
-    /// and, when the commit hash is known, writes the by-commit index entry naming the main
-    /// path. Returns the paths written, the main one first.
+    /// channel has in rustup's layout
+    /// ([`published_paths`](crate::producer::layout::published_paths)), each with its
+    /// `.sha256`, and, when the commit hash is known, writes the by-commit index entry naming
+    /// the main path. Returns the paths written, the main one first.
     pub fn publish_manifest(
         &self,
         rustc: &RustcVersion,

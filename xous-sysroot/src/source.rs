@@ -31,7 +31,7 @@ pub enum Source {
     /// A rustup-format dist server root: `https://…`, loopback `http://…`, `file://…` or a path;
     /// a stable release's manifest is at `<root>/dist/channel-rust-<release>.toml`, a
     /// pre-release's where the by-commit index or rustup's dated layout puts it (see
-    /// [`crate::producer::layout`]).
+    /// `xous_sysroot::producer::layout`).
     DistServer(String),
     /// GitHub release assets `<target without -elf>_<release>.zip` with their published SHA-256
     /// `digest` (or a pin), from every page of `<api>/repos/<repo>/releases`: the highest

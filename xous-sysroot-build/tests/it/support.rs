@@ -273,7 +273,12 @@ pub fn stand_in_rustc(dir: &Path, version: &RustcVersion) -> Result<PathBuf> {
     let path = dir.join("bin/rustc");
     fs::create_dir_all(path.parent().unwrap())?;
     let script = format!(
-        "#!/bin/sh\ncase \"$*\" in\n  -vV) cat <<'END'\n{verbose}END\n    exit 0 ;;\n  -V|--version) echo 'rustc {}'\n    exit 0 ;;\nesac\nexec {} \"$@\"\n",
+        "#!/bin/sh\n\
+         case \"$*\" in\n\
+         \x20 -vV) cat <<'END'\n{verbose}END\n    exit 0 ;;\n\
+         \x20 -V|--version) echo 'rustc {}'\n    exit 0 ;;\n\
+         esac\n\
+         exec {} \"$@\"\n",
         version.identity(),
         xous_sysroot::producer::shell_quote(&rustc().display().to_string())
     );

@@ -78,7 +78,8 @@ pub fn lookup_paths(version: &RustcVersion) -> Vec<String> {
 /// One entry of the by-commit index: which manifest holds the libstd of a commit's rustc.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommitIndex {
-    /// The identity of the rustc, as the manifest writes it: `1.97.0-nightly (e50aa6fba 2026-05-19)`.
+    /// The identity of the rustc, as the manifest writes it:
+    /// `1.97.0-nightly (e50aa6fba 2026-05-19)`.
     pub rustc: String,
     /// The full commit hash.
     pub commit_hash: String,
