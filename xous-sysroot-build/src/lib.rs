@@ -77,7 +77,7 @@ pub mod serve;
 
 pub use error::BuildError;
 pub use overlay::{overlay, Overlaid, OverlayOptions};
-pub use package::{package, PackageOptions, Packaged};
+pub use package::{dist_date, package, PackageOptions, Packaged, TOOLCHAIN_MANIFEST};
 pub use xous_sysroot::build::{
     verify_sysroot, BuildInfo, BuildStatus, CCompiler, CargoRecipe, DepSources, LibstdBuild,
     LibstdBuilder, LibstdError, ParseProfileError, Profile, RustcIdentity, BUILD_INFO_FILE_NAME,

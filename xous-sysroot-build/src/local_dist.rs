@@ -32,7 +32,7 @@ pub const RUSTC_ENV: &str = "XOUS_SYSROOT_BUILD_RUSTC";
 pub const CARGO_ENV: &str = "XOUS_SYSROOT_BUILD_CARGO";
 
 /// Bumped when the dist root's contents change for the same build.
-const DIST_LOGIC_VERSION: u32 = 2;
+const DIST_LOGIC_VERSION: u32 = 3;
 
 /// A shared libstd build + dist root in a cargo target directory. See the module docs.
 ///
@@ -179,6 +179,7 @@ impl LocalDist {
         );
         let options = PackageOptions {
             date: None,
+            toolchain_sysroot: None,
             gz: true,
             legacy_zip: true,
         };
@@ -222,12 +223,19 @@ fn read_packaged(sysroot: &Path, target: &str, dist_root: &Path) -> Result<Packa
         release: rustc.release.clone(),
         target: info.target.clone(),
     };
-    let date = rustc.commit_date.clone().ok_or_else(not_packaged)?;
+    // The by-commit index names the manifest and the date, whatever the channel.
     let root = xous_sysroot::producer::DistRoot::new(dist_root);
-    let manifest = root.manifest_path(&rustc.release);
+    let hash = rustc.commit_hash.as_deref().ok_or_else(not_packaged)?;
+    let entry = root
+        .commit_index()?
+        .into_iter()
+        .find(|e| e.commit_hash == hash)
+        .ok_or_else(not_packaged)?;
+    let manifest = root.join(&entry.manifest);
     if !manifest.is_file() {
         return Err(not_packaged());
     }
+    let date = entry.date;
     let dir = dist_root.join("dist").join(&date);
     let layout = xous_sysroot::producer::ComponentLayout::new(&rustc.release, &info.target);
     let with_sha = |name: String| -> Option<(PathBuf, String)> {

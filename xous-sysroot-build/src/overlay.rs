@@ -1,6 +1,8 @@
 //! The overlay manifest: the official channel manifest of a release plus our `rust-std` for
-//! the target, every upstream component keeping its upstream URL and hash. Served as the dist
-//! root's `dist/channel-rust-<release>.toml` (with `RUSTUP_DIST_SERVER` pointing at the root),
+//! the target, every upstream component keeping its upstream URL and hash. Served at the dist
+//! root's channel paths (`dist/channel-rust-<release>.toml` for stable,
+//! `dist/<date>/channel-rust-nightly.toml` for a nightly, see `xous_sysroot::producer::layout`)
+//! with `RUSTUP_DIST_SERVER` pointing at the root,
 //! it lets plain rustup install the official toolchain and then `rustup target add` our target.
 //!
 //! rustup rewrites every `https://static.rust-lang.org` URL of a manifest to its dist server,
@@ -47,7 +49,9 @@ impl Default for OverlayOptions {
 /// What [`overlay`] wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Overlaid {
-    /// The manifest written (`<dist root>/dist/channel-rust-<release>.toml`, with its `.sha256`).
+    /// The manifest written, with its `.sha256`: `<dist root>/dist/channel-rust-<release>.toml`
+    /// for stable, the channel's dated path for a nightly or beta (also written at a beta's
+    /// versioned path).
     pub manifest: PathBuf,
     /// The release.
     pub release: String,
@@ -67,12 +71,9 @@ pub struct Overlaid {
 /// ours: rustup would install a toolchain that cannot use our libstd.
 pub fn overlay(dist_root: &Path, options: &OverlayOptions) -> Result<Overlaid, BuildError> {
     let root = DistRoot::new(dist_root);
-    let release = match &options.release {
-        Some(release) => release.clone(),
-        None => only_release(dist_root)?,
-    };
+    let (release, main, date) = ours_in(&root, options)?;
     let ours = root
-        .read_manifest(&release)?
+        .read_manifest_at(&main)?
         .ok_or_else(|| BuildError::NotPackaged {
             dist_root: dist_root.to_owned(),
             release: release.clone(),
@@ -90,11 +91,8 @@ pub fn overlay(dist_root: &Path, options: &OverlayOptions) -> Result<Overlaid, B
     let upstream_url = if options.upstream.ends_with(".toml") {
         options.upstream.clone()
     } else {
-        format!(
-            "{}/dist/{}",
-            options.upstream.trim_end_matches('/'),
-            Manifest::file_name(&release)
-        )
+        // Upstream publishes it at the same path as we do: rustup's layout.
+        format!("{}/{main}", options.upstream.trim_end_matches('/'))
     };
     let upstream =
         xous_sysroot::producer::fetch_manifest(&upstream_url, options.allow_http, options.timeout)?;
@@ -132,7 +130,10 @@ pub fn overlay(dist_root: &Path, options: &OverlayOptions) -> Result<Overlaid, B
         })
         .map(|(host, _)| host.clone())
         .collect();
-    let manifest = root.write_manifest(&release, &merged)?;
+    let date = date.unwrap_or_else(|| merged.date.clone());
+    let manifest = root
+        .publish_manifest(&our_version, &date, &merged)?
+        .remove(0);
     Ok(Overlaid {
         manifest,
         release,
@@ -140,6 +141,41 @@ pub fn overlay(dist_root: &Path, options: &OverlayOptions) -> Result<Overlaid, B
         hosts,
         replaced_upstream_target,
     })
+}
+
+/// The release, manifest path (relative to the root) and dist date of the dist root's own
+/// libstd: from its by-commit index (any channel; filtered by [`OverlayOptions::release`]),
+/// else, for a dist root written before the index existed, the only
+/// `dist/channel-rust-<release>.toml`.
+fn ours_in(
+    root: &DistRoot,
+    options: &OverlayOptions,
+) -> Result<(String, String, Option<String>), BuildError> {
+    let mut entries = Vec::new();
+    for entry in root.commit_index()? {
+        let release = xous_sysroot::RustcVersion::parse(&entry.rustc)?.release;
+        if options.release.as_ref().is_none_or(|r| *r == release) {
+            entries.push((release, entry));
+        }
+    }
+    match entries.len() {
+        1 => {
+            let (release, entry) = entries.remove(0);
+            Ok((release, entry.manifest, Some(entry.date)))
+        }
+        0 => {
+            let release = match &options.release {
+                Some(release) => release.clone(),
+                None => only_release(root.path())?,
+            };
+            let main = format!("dist/{}", Manifest::file_name(&release));
+            Ok((release, main, None))
+        }
+        _ => Err(BuildError::WhichRelease {
+            dist_root: root.path().to_owned(),
+            found: entries.into_iter().map(|(_, e)| e.rustc).collect(),
+        }),
+    }
 }
 
 /// The release of the only channel manifest in `<dist_root>/dist`.

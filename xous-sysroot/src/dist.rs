@@ -1,8 +1,10 @@
 //! Writing a dist root in rustup's layout: `dist/<date>/rust-std-<version>-<target>.tar.xz`
-//! (and `.tar.gz`), `dist/channel-rust-<release>.toml` and its `.sha256`, and optionally the
-//! legacy release zip; plus fetching a channel manifest checked against its `.sha256`. The
-//! producer publishes with it and the tests build their fixtures with it, so reader and writer
-//! share one format.
+//! (and `.tar.gz`), the channel manifest at its channel's paths
+//! (`dist/channel-rust-<release>.toml` for stable, dated for nightly and beta: see
+//! [`layout`](crate::producer::layout)) with its `.sha256`, the by-commit index, and
+//! optionally the legacy release zip; plus fetching a channel manifest checked against its
+//! `.sha256`. The producer publishes with it and the tests build their fixtures with it, so
+//! reader and writer share one format.
 
 use std::fs;
 use std::io::{Seek, Write};
@@ -13,8 +15,10 @@ use crate::atomic::{write_atomic, write_atomic_with};
 use crate::component::ComponentLayout;
 use crate::error::{IoContext, Result};
 use crate::hash::HashingWriter;
+use crate::manifest::layout::{self, CommitIndex};
 use crate::manifest::{sha256_file_contents, Manifest, TargetedPackage};
 use crate::source::{release_zip_name, UPSTREAM_DIST_SERVER};
+use crate::version::RustcVersion;
 
 /// A dist root directory.
 #[derive(Debug, Clone)]
@@ -25,8 +29,11 @@ pub struct DistRoot {
 /// What [`DistRoot::add_rust_std`] wrote.
 #[derive(Debug, Clone)]
 pub struct Published {
-    /// The channel manifest.
+    /// The channel manifest (the main path of its channel, see
+    /// [`published_paths`](crate::producer::layout::published_paths)).
     pub manifest: PathBuf,
+    /// Every path the manifest was written at, the main one first.
+    pub manifests: Vec<PathBuf>,
     /// The `.tar.xz` and its SHA-256.
     pub xz: (PathBuf, String),
     /// The `.tar.gz` and its SHA-256, when written.
@@ -78,18 +85,83 @@ impl DistRoot {
         }
     }
 
-    /// Writes the manifest and its `.sha256` (each atomically).
+    /// Writes the manifest and its `.sha256` (each atomically) at
+    /// `dist/channel-rust-<release>.toml`, stable's only path (see [`DistRoot::publish_manifest`]
+    /// for every channel).
     pub fn write_manifest(&self, release: &str, manifest: &Manifest) -> Result<PathBuf> {
         let path = self.manifest_path(release);
-        let text = manifest.stringify();
-        let name = Manifest::file_name(release);
-        write_atomic(&path, text.as_bytes())?;
-        let sha = crate::hash::sha256_bytes(text.as_bytes());
-        write_atomic(
-            &path.with_file_name(format!("{name}.sha256")),
-            sha256_file_contents(&sha, &name).as_bytes(),
-        )?;
+        write_manifest_file(&path, manifest)?;
         Ok(path)
+    }
+
+    /// `<root>/<rel>` for a `/`-separated path relative to the root, as
+    /// [`layout`](crate::producer::layout) gives them.
+    pub fn join(&self, rel: &str) -> PathBuf {
+        rel.split('/')
+            .fold(self.root.clone(), |path, part| path.join(part))
+    }
+
+    /// Reads the manifest at `rel` (relative to the root), if there is one.
+    pub fn read_manifest_at(&self, rel: &str) -> Result<Option<Manifest>> {
+        let path = self.join(rel);
+        match fs::read_to_string(&path) {
+            Ok(text) => Manifest::parse(&text, &path.display().to_string()).map(Some),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e).ctx("read", path),
+        }
+    }
+
+    /// Publishes `manifest`, the channel manifest of `rustc` dated `date`, at every path its
+    /// channel has in rustup's layout
+    /// ([`published_paths`](crate::producer::layout::published_paths)), each with its
+    /// `.sha256`, and, when the commit hash is known, writes the by-commit index entry naming
+    /// the main path. Returns the paths written, the main one first.
+    pub fn publish_manifest(
+        &self,
+        rustc: &RustcVersion,
+        date: &str,
+        manifest: &Manifest,
+    ) -> Result<Vec<PathBuf>> {
+        let rel = layout::published_paths(rustc, date);
+        let mut written = Vec::new();
+        for rel in &rel {
+            let path = self.join(rel);
+            write_manifest_file(&path, manifest)?;
+            written.push(path);
+        }
+        if let Some(hash) = &rustc.commit_hash {
+            let entry = CommitIndex {
+                rustc: rustc.identity(),
+                commit_hash: hash.clone(),
+                date: date.to_owned(),
+                manifest: rel[0].clone(),
+            };
+            write_atomic(
+                &self.join(&layout::index_path(hash)),
+                entry.to_toml().as_bytes(),
+            )?;
+        }
+        Ok(written)
+    }
+
+    /// The by-commit index entries of this dist root (none when it has no index).
+    pub fn commit_index(&self) -> Result<Vec<CommitIndex>> {
+        let dir = self.join(layout::INDEX_DIR);
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e).ctx("list", dir),
+        };
+        let mut found = Vec::new();
+        for entry in entries {
+            let path = entry.ctx("list", &dir)?.path();
+            if path.extension().is_some_and(|e| e == "toml") {
+                let text = fs::read_to_string(&path).ctx("read", &path)?;
+                found.push(CommitIndex::parse(&text, &path.display().to_string())?);
+            }
+        }
+        found.sort_by(|a, b| a.manifest.cmp(&b.manifest));
+        Ok(found)
     }
 
     /// Packages `files` as the component `layout` under `dist/<date>/`: a `.tar.xz`, and a
@@ -153,8 +225,13 @@ impl DistRoot {
     pub fn add_rust_std(&self, std: &RustStd) -> Result<Published> {
         let layout = ComponentLayout::new(std.release, std.target);
         let component = self.add_component(&layout, std.date, std.files, std.gz)?;
+        let mut rustc = RustcVersion::parse(std.rustc)?;
+        if let Some(hash) = std.commit_hash {
+            rustc.commit_hash = Some(hash.to_owned());
+        }
+        let main = layout::published_paths(&rustc, std.date).remove(0);
         let mut manifest = self
-            .read_manifest(std.release)?
+            .read_manifest_at(&main)?
             .unwrap_or_else(|| Manifest::new(std.date));
         manifest.add_rust_std(std.target, std.rustc, component.build);
         if let Some(package) = manifest.pkg.get_mut(crate::manifest::RUST_STD) {
@@ -162,9 +239,10 @@ impl DistRoot {
                 package.git_commit_hash = std.commit_hash.map(str::to_string);
             }
         }
-        let manifest_path = self.write_manifest(std.release, &manifest)?;
+        let manifests = self.publish_manifest(&rustc, std.date, &manifest)?;
         Ok(Published {
-            manifest: manifest_path,
+            manifest: manifests[0].clone(),
+            manifests,
             xz: component.xz,
             gz: component.gz,
         })
@@ -282,6 +360,13 @@ pub fn fetch_manifest(url: &str, allow_http: bool, timeout: Duration) -> Result<
         crate::download::Location::Http(_)
     );
     crate::source::fetch_verified_manifest(&transport, url, sha_required)
+}
+
+/// Writes `manifest` at `path` and its `.sha256` beside it (each atomically).
+fn write_manifest_file(path: &Path, manifest: &Manifest) -> Result<()> {
+    let text = manifest.stringify();
+    write_atomic(path, text.as_bytes())?;
+    write_sha256_file(path, &crate::hash::sha256_bytes(text.as_bytes()))
 }
 
 /// Writes a file atomically through `write`, hashing it; returns its SHA-256.

@@ -146,6 +146,26 @@ pub enum Error {
         /// The target triple.
         target: String,
     },
+    /// A dist server has no channel manifest for the rustc at any path it may be published under.
+    #[error("dist server '{server}' has no channel manifest for rustc '{version}'; tried:\n{}\nhelp: publish this rustc's libstd there with 'xous-sysroot-build dist' (it writes every path above and the by-commit index), or point XOUS_SYSROOT_DIST_SERVER at a server that has it", .tried.iter().map(|t| format!("  - {t}")).collect::<Vec<_>>().join("\n"))]
+    ManifestNotFound {
+        /// The dist server root.
+        server: String,
+        /// The rustc identity that was asked for.
+        version: String,
+        /// Every URL tried, in order.
+        tried: Vec<String>,
+    },
+    /// A source that never publishes this rustc's channel, so it was not asked.
+    #[error("{source_name} offers only stable releases, not the {channel} rustc '{version}'; it was not asked\nhelp: use a dist server that publishes this rustc (XOUS_SYSROOT_DIST_SERVER), or build the libstd from rust-src (XOUS_SYSROOT_BUILD_FROM_SOURCE=1)")]
+    ChannelNotOffered {
+        /// The source.
+        source_name: String,
+        /// The channel, e.g. `nightly`.
+        channel: String,
+        /// The rustc identity that was asked for.
+        version: String,
+    },
     /// The source offers a libstd built by a different rustc than the one requested.
     #[error("'{url}' offers a libstd for rustc '{offered}', but rustc '{wanted}' is in use\nhelp: a libstd only works with the exact rustc that built it; use the matching toolchain or a dist server that has this one")]
     VersionMismatch {

@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
+pub mod layout;
+
 /// The `rust-std` package name.
 pub const RUST_STD: &str = "rust-std";
 

@@ -26,3 +26,10 @@ pub use crate::component::{list_files, target_dir, target_name, unix_path, Compo
 pub mod xz {
     pub use crate::xz::{decoder, encoder, BLOCK_SIZE};
 }
+
+/// Where a channel's manifest lives on a dist server, and the by-commit index.
+pub mod layout {
+    pub use crate::manifest::layout::{
+        index_path, is_date, lookup_paths, next_day, published_paths, CommitIndex, INDEX_DIR,
+    };
+}

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::download::Transport;
 use crate::error::{Error, Result};
 use crate::hash::sha256_bytes;
+use crate::manifest::layout::{self, CommitIndex};
 use crate::manifest::{parse_sha256_file, Archive, ArchiveFormat, Manifest};
 use crate::version::RustcVersion;
 
@@ -28,7 +29,9 @@ pub enum Source {
     /// Archives already verified and kept in the local cache (no network).
     Cache,
     /// A rustup-format dist server root: `https://…`, loopback `http://…`, `file://…` or a path;
-    /// the manifest is at `<root>/dist/channel-rust-<release>.toml`.
+    /// a stable release's manifest is at `<root>/dist/channel-rust-<release>.toml`, a
+    /// pre-release's where the by-commit index or rustup's dated layout puts it (see
+    /// `xous_sysroot::producer::layout`).
     DistServer(String),
     /// GitHub release assets `<target without -elf>_<release>.zip` with their published SHA-256
     /// `digest` (or a pin), from every page of `<api>/repos/<repo>/releases`: the highest
@@ -115,6 +118,14 @@ pub(crate) fn resolve(
         Source::DistServer(root) => {
             resolve_dist(root.trim_end_matches('/'), transport, version, target)
         }
+        // Its zips are of stable releases only: say so without a request.
+        Source::GithubReleases { .. } if version.channel() != crate::version::Channel::Stable => {
+            Err(Error::ChannelNotOffered {
+                source_name: source.to_string(),
+                channel: version.channel().to_string(),
+                version: version.identity(),
+            })
+        }
         Source::GithubReleases { api, repo } => crate::github::resolve_github(
             api.trim_end_matches('/'),
             repo,
@@ -132,8 +143,77 @@ fn resolve_dist(
     version: &RustcVersion,
     target: &str,
 ) -> Result<Vec<Offer>> {
-    let url = format!("{root}/dist/{}", Manifest::file_name(&version.release));
-    let manifest = fetch_verified_manifest(transport, &url, true)?;
+    if version.channel() == crate::version::Channel::Stable {
+        let url = format!("{root}/dist/{}", Manifest::file_name(&version.release));
+        let manifest = fetch_verified_manifest(transport, &url, true)?;
+        return offers(root, &url, &manifest, version, target);
+    }
+    // A pre-release: the producer's by-commit index names its manifest; without one, the paths
+    // rustup publishes it under (see `manifest::layout`). Each found manifest must be this
+    // exact rustc's.
+    let mut paths = Vec::new();
+    let mut tried = Vec::new();
+    if let Some(hash) = version.commit_hash.as_deref().filter(|h| h.len() == 40) {
+        let url = format!("{root}/{}", layout::index_path(hash));
+        match transport.get_small(&url) {
+            Ok(body) => {
+                let entry = CommitIndex::parse(&String::from_utf8_lossy(&body), &url)?;
+                paths.push(entry.manifest);
+            }
+            Err(e) if is_not_found(&e) => tried.push(url),
+            Err(e) => return Err(e),
+        }
+    }
+    for path in layout::lookup_paths(version) {
+        if !paths.contains(&path) {
+            paths.push(path);
+        }
+    }
+    let mut mismatch = None;
+    for path in paths {
+        let url = format!("{root}/{path}");
+        let manifest = match fetch_verified_manifest(transport, &url, true) {
+            Ok(manifest) => manifest,
+            Err(e) if is_not_found(&e) => {
+                tried.push(url);
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        match offers(root, &url, &manifest, version, target) {
+            // Another build of the channel published under a neighbouring date: keep looking.
+            Err(e @ Error::VersionMismatch { .. }) => {
+                mismatch.get_or_insert(e);
+            }
+            result => return result,
+        }
+    }
+    Err(mismatch.unwrap_or_else(|| Error::ManifestNotFound {
+        server: root.to_string(),
+        version: version.identity(),
+        tried,
+    }))
+}
+
+/// Whether a fetch failed only because the file is not there (HTTP 404, or a missing file).
+fn is_not_found(e: &Error) -> bool {
+    match e {
+        Error::HttpStatus { status, .. } => *status == 404,
+        Error::Io { source, .. } => source.kind() == std::io::ErrorKind::NotFound,
+        _ => false,
+    }
+}
+
+/// The archives `manifest` (fetched from `url`) offers for `version` and `target`; refuses a
+/// manifest whose `rust-std` was built by another rustc.
+fn offers(
+    root: &str,
+    url: &str,
+    manifest: &Manifest,
+    version: &RustcVersion,
+    target: &str,
+) -> Result<Vec<Offer>> {
+    let url = url.to_string();
     let (package, build) = manifest
         .rust_std(target)
         .ok_or_else(|| Error::TargetNotOffered {

@@ -134,9 +134,16 @@ struct PackageArgs {
     /// The dist root to write [default: target/xous-libstd/<profile>/dist for `dist`]
     #[arg(long, value_name = "DIR")]
     dist_root: Option<PathBuf>,
-    /// Dist date YYYY-MM-DD [default: the rustc's commit date]
+    /// Dist date YYYY-MM-DD: the dist/<date>/ directory and a nightly's or beta's manifest
+    /// path [default: the date of the rustup toolchain's own manifest, else the rustc's commit
+    /// date (stable) or commit date + 1 (nightly, beta, dev)]
     #[arg(long)]
     date: Option<String>,
+    /// The sysroot of the rustc's toolchain, whose rustup manifest
+    /// (lib/rustlib/multirust-channel-manifest.toml) gives the default date [default for
+    /// `dist`: `<rustc> --print sysroot`]
+    #[arg(long, value_name = "DIR")]
+    toolchain_sysroot: Option<PathBuf>,
     /// Do not write the .tar.gz
     #[arg(long)]
     no_gz: bool,
@@ -149,6 +156,7 @@ impl PackageArgs {
     fn options(&self) -> PackageOptions {
         PackageOptions {
             date: self.date.clone(),
+            toolchain_sysroot: self.toolchain_sysroot.clone(),
             gz: !self.no_gz,
             legacy_zip: self.legacy_zip,
         }
@@ -254,12 +262,12 @@ fn run(cli: Cli) -> Result<()> {
                 .dist_root
                 .clone()
                 .unwrap_or_else(|| default_dir(build_args.profile, "dist"));
-            report(&package(
-                &out,
-                &build_args.target,
-                &dist_root,
-                &args.options(),
-            )?);
+            let mut options = args.options();
+            if options.toolchain_sysroot.is_none() {
+                options.toolchain_sysroot =
+                    Some(xous_sysroot::Rustc::new(&build_args.rustc).sysroot()?);
+            }
+            report(&package(&out, &build_args.target, &dist_root, &options)?);
         }
         Command::Overlay {
             dist_root,

@@ -6,6 +6,7 @@
 //! [`LocalDist`]: xous_sysroot_build::local_dist::LocalDist
 
 mod build;
+mod channels;
 #[cfg(feature = "cli")]
 mod cli;
 mod e2e;

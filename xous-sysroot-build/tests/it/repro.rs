@@ -37,6 +37,7 @@ fn two_builds_from_the_same_inputs_give_the_same_archives() -> Result<()> {
         &dir.join("dist"),
         &PackageOptions {
             date: None,
+            toolchain_sysroot: None,
             gz: true,
             legacy_zip: true,
         },

@@ -9,9 +9,10 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 use anyhow::{ensure, Context, Result};
+use xous_sysroot::RustcVersion;
 use xous_sysroot_build::local_dist::{LocalDist, LocalDistOutput};
 use xous_sysroot_build::serve::{DistServer, ServedRequest, ServerHandle};
-use xous_sysroot_build::{Profile, DEFAULT_TARGET};
+use xous_sysroot_build::{package, BuildInfo, PackageOptions, Packaged, Profile, DEFAULT_TARGET};
 
 /// Debian's rustc (`rustc-web`), or `XOUS_SYSROOT_BUILD_RUSTC`.
 pub fn rustc() -> PathBuf {
@@ -216,7 +217,7 @@ pub fn copy_dist_root(from: &Path, to: &Path) -> Result<()> {
 
 #[path = "../../../xous-sysroot/tests/it/support/stand_in.rs"]
 mod stand_in;
-pub use stand_in::{rustup, HOST};
+pub use stand_in::{rustup, stand_in_toolchain, HOST};
 
 /// [`stand_in::stand_in_toolchain`] for the shared build's release and rustc identity, dated
 /// by its commit date.
@@ -227,4 +228,129 @@ pub fn stand_in_upstream(dir: &Path) -> Result<xous_sysroot::producer::DistRoot>
         .as_deref()
         .context("rustc has a commit date")?;
     Ok(stand_in::stand_in_toolchain(dir, rustc, date)?)
+}
+
+/// A pre-release identity for the stand-in compilers: `release` with a full commit hash and a
+/// commit date, as `rustc -vV` of a rustup nightly or beta reports them.
+pub fn pre_release(release: &str, commit_hash: &str, commit_date: &str) -> RustcVersion {
+    let version = RustcVersion::parse(&format!("rustc {release} ({commit_hash} {commit_date})"))
+        .expect("a valid identity");
+    RustcVersion {
+        host: Some(HOST.to_owned()),
+        ..version
+    }
+}
+
+/// `rustc -vV` of Debian's rustc with the release, commit and date of `version`.
+pub fn stand_in_verbose(version: &RustcVersion) -> Result<String> {
+    let out = Command::new(rustc()).arg("-vV").output()?;
+    ensure!(out.status.success(), "{} -vV failed", rustc().display());
+    let real = String::from_utf8(out.stdout)?;
+    let hash = version.commit_hash.as_deref().context("a commit hash")?;
+    let date = version.commit_date.as_deref().context("a commit date")?;
+    Ok(real
+        .lines()
+        .map(|line| {
+            let key = line.split(':').next().unwrap_or_default();
+            match key {
+                "commit-hash" => format!("commit-hash: {hash}"),
+                "commit-date" => format!("commit-date: {date}"),
+                "release" => format!("release: {}", version.release),
+                _ if line.starts_with("rustc ") => format!("rustc {}", version.identity()),
+                _ => line.to_owned(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n")
+}
+
+/// A stand-in rustc at `<dir>/bin/rustc`: a script that reports `version` for `-vV`, `-V` and
+/// `--version`, and runs Debian's rustc for everything else (so the libstd Debian's rustc
+/// built is the one it accepts).
+pub fn stand_in_rustc(dir: &Path, version: &RustcVersion) -> Result<PathBuf> {
+    let verbose = stand_in_verbose(version)?;
+    let path = dir.join("bin/rustc");
+    fs::create_dir_all(path.parent().unwrap())?;
+    let script = format!(
+        "#!/bin/sh\n\
+         case \"$*\" in\n\
+         \x20 -vV) cat <<'END'\n{verbose}END\n    exit 0 ;;\n\
+         \x20 -V|--version) echo 'rustc {}'\n    exit 0 ;;\n\
+         esac\n\
+         exec {} \"$@\"\n",
+        version.identity(),
+        xous_sysroot::producer::shell_quote(&rustc().display().to_string())
+    );
+    fs::write(&path, script)?;
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o755))?;
+    Ok(path)
+}
+
+/// The shared libstd as if the stand-in compiler of `version` had built it: a copy of the
+/// shared sysroot (hard links) at `<dir>/sysroot` whose build record names `version`, so that
+/// packaging it publishes a nightly or beta without building a second libstd.
+pub fn stand_in_sysroot(dir: &Path, version: &RustcVersion) -> Result<PathBuf> {
+    let shared = local_dist();
+    let rel = xous_sysroot::producer::target_dir(DEFAULT_TARGET);
+    let from = shared.sysroot.join(&rel);
+    let sysroot = dir.join("sysroot");
+    let to = sysroot.join(&rel);
+    fs::create_dir_all(to.join("lib"))?;
+    for entry in fs::read_dir(from.join("lib"))? {
+        let entry = entry?;
+        let dest = to.join("lib").join(entry.file_name());
+        if fs::hard_link(entry.path(), &dest).is_err() {
+            fs::copy(entry.path(), &dest)?;
+        }
+    }
+    let mut info = BuildInfo::read(&from)?;
+    info.rustc = version.identity();
+    info.rustc_verbose_version = stand_in_verbose(version)?;
+    info.write(&to)?;
+    Ok(sysroot)
+}
+
+/// The stand-in nightly: `1.97.0-nightly`, its own commit, committed on 2026-05-19.
+pub fn nightly() -> RustcVersion {
+    pre_release(
+        "1.97.0-nightly",
+        "5ca1ab1e0ddba11f00dcafe0123456789abcdef0",
+        "2026-05-19",
+    )
+}
+
+/// The stand-in beta: `1.100.0-beta.7`, its own commit, committed on 2026-10-17.
+pub fn beta() -> RustcVersion {
+    pre_release(
+        "1.100.0-beta.7",
+        "b0a710ad0000000000000000000000000000beef",
+        "2026-10-17",
+    )
+}
+
+/// A dist root of the shared libstd published as the stand-in `version` by the producer
+/// (`package`, no `.tar.gz`), made once per test run under `name`: the packaging is the slow
+/// part, so the tests that need it share it and copy it ([`copy_dist_root`]).
+pub fn stand_in_dist(name: &str, version: &RustcVersion, date: Option<&str>) -> Result<Packaged> {
+    static MADE: Mutex<BTreeMap<String, Packaged>> = Mutex::new(BTreeMap::new());
+    let mut made = MADE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(packaged) = made.get(name) {
+        return Ok(packaged.clone());
+    }
+    let dir = scratch(&format!("stand-in-dist-{name}"));
+    let sysroot = stand_in_sysroot(&dir, version)?;
+    let packaged = package(
+        &sysroot,
+        DEFAULT_TARGET,
+        &dir.join("dist-root"),
+        &PackageOptions {
+            date: date.map(str::to_owned),
+            gz: false,
+            ..Default::default()
+        },
+    )?;
+    made.insert(name.to_owned(), packaged.clone());
+    Ok(packaged)
 }

@@ -89,7 +89,7 @@ pub fn stand_in_toolchain(
         "minimal".into(),
         vec!["rustc".into(), "cargo".into(), "rust-std".into()],
     );
-    root.write_manifest(&rustc.release, &manifest)?;
+    root.publish_manifest(rustc, date, &manifest)?;
     Ok(root)
 }
 
