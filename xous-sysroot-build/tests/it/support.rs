@@ -280,7 +280,7 @@ pub fn stand_in_rustc(dir: &Path, version: &RustcVersion) -> Result<PathBuf> {
          esac\n\
          exec {} \"$@\"\n",
         version.identity(),
-        xous_sysroot::producer::shell_quote(&rustc().display().to_string())
+        xous_sysroot::util::shell_quote(&rustc().display().to_string())
     );
     fs::write(&path, script)?;
     use std::os::unix::fs::PermissionsExt;
