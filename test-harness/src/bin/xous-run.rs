@@ -72,7 +72,10 @@ fn kernel(cli: &Cli) -> Result<PathBuf> {
         Some(path) => private_sysroot(path, version.identity()),
         None => installed_sysroot(&toolchain, &version)?,
     };
-    let target_dir = std::env::temp_dir().join("xous-run-kernel");
+    // One kernel build directory per exact rustc, so that toolchains do not rebuild in turn.
+    let target_dir = std::env::temp_dir()
+        .join("xous-run-kernel")
+        .join(version.dir_name());
     build_kernel(&toolchain, &sysroot, &target_dir).context("building the test kernel")
 }
 
