@@ -56,6 +56,7 @@ pub fn cargo_xous(project: &Path, cache: &Path, args: &[&str]) -> Command {
 }
 
 /// Debian's rustc release, e.g. `1.96.0`.
+#[allow(dead_code)] // not every test crate that includes this module asks for it
 pub fn rustc_release() -> String {
     let out = Command::new(RUSTC).arg("-vV").output().unwrap();
     String::from_utf8_lossy(&out.stdout)
