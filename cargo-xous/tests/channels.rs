@@ -72,7 +72,10 @@ fn stand_in(dir: &Path, release: &str, hash: &str, date: &str, layout: Layout) -
     )
     .unwrap();
     let library = rustlib.join("src/rust/library");
-    copy_dir(&Path::new(DEBIAN_RUSTLIB).join("src/rust/library"), &library);
+    copy_dir(
+        &Path::new(DEBIAN_RUSTLIB).join("src/rust/library"),
+        &library,
+    );
     match layout {
         Layout::VendorWithConfig => {
             // As rustup's nightly and beta rust-src ship it (and no version file).
@@ -126,11 +129,21 @@ fn build_tools() -> PathBuf {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
         .args(["build", "-q", "-p", "test-harness", "--bin", "xous-run"])
-        .args(["-p", "xous-sysroot", "--features", "cli", "--bin", "xous-sysroot"])
+        .args([
+            "-p",
+            "xous-sysroot",
+            "--features",
+            "cli",
+            "--bin",
+            "xous-sysroot",
+        ])
         .current_dir(workspace())
         .status()
         .unwrap();
-    assert!(status.success(), "building xous-run and xous-sysroot failed");
+    assert!(
+        status.success(),
+        "building xous-run and xous-sysroot failed"
+    );
     Path::new(env!("CARGO_BIN_EXE_cargo-xous"))
         .parent()
         .unwrap()
@@ -230,7 +243,10 @@ fn nightlies_a_beta_and_a_registry_rust_src_build_run_and_live_side_by_side() {
             .unwrap_or_else(|| panic!("{name} not listed:\n{listed}"));
         assert!(line.contains(&*cache.join("sysroots").join(name).to_string_lossy()));
     }
-    assert!(listed.contains("rustc 1.97.0-nightly (0b1c2d3e4 2026-05-20)"), "{listed}");
+    assert!(
+        listed.contains("rustc 1.97.0-nightly (0b1c2d3e4 2026-05-20)"),
+        "{listed}"
+    );
 
     // One of them, by the name `list` shows: status, then uninstall; the others stay.
     let status = cli(&["status", names[1]]);
@@ -245,7 +261,10 @@ fn nightlies_a_beta_and_a_registry_rust_src_build_run_and_live_side_by_side() {
     assert!(!cache.join("sysroots").join(names[1]).join("lib").exists());
     let listed = String::from_utf8_lossy(&cli(&["list"]).stdout).into_owned();
     assert!(!listed.contains(names[1]), "{listed}");
-    assert!(listed.contains(names[0]) && listed.contains(names[2]), "{listed}");
+    assert!(
+        listed.contains(names[0]) && listed.contains(names[2]),
+        "{listed}"
+    );
 }
 
 #[test]
@@ -267,7 +286,11 @@ fn registry_rust_src_offline_is_a_clear_error_naming_what_is_missing() {
         .unwrap();
     assert!(!out.status.success(), "{}", text(&out));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("cannot build libstd offline"), "{}", text(&out));
+    assert!(
+        stderr.contains("cannot build libstd offline"),
+        "{}",
+        text(&out)
+    );
     assert!(stderr.contains("library/vendor"), "{}", text(&out));
     assert!(!cache.join("sysroots").join("1.95.0-59807616e").exists());
 }

@@ -80,9 +80,7 @@ fn each_exact_rustc_has_its_sysroot_and_an_old_release_named_one_is_still_used()
 
     // Another commit of the same release does not take it over: it gets its own directory.
     let mut other = installer(&server.url(), &cache);
-    other
-        .version_str("1.96.0 (0123456789 2026-05-26)")
-        .unwrap();
+    other.version_str("1.96.0 (0123456789 2026-05-26)").unwrap();
     let (status, stamp) = other.status().unwrap();
     assert!(stamp.is_none());
     assert_eq!(status.path, cache.join("sysroots/1.96.0-012345678"));
