@@ -258,7 +258,13 @@ fn nightlies_a_beta_and_a_registry_rust_src_build_run_and_live_side_by_side() {
     );
     let removed = cli(&["uninstall", names[1]]);
     assert!(removed.status.success(), "{}", text(&removed));
-    assert!(!cache.join("sysroots").join(names[1]).join("lib").exists());
+    assert!(String::from_utf8_lossy(&removed.stdout).starts_with("removed "));
+    assert!(!cache
+        .join("sysroots")
+        .join(names[1])
+        .join("lib/rustlib")
+        .join(xous_sysroot::DEFAULT_TARGET)
+        .exists());
     let listed = String::from_utf8_lossy(&cli(&["list"]).stdout).into_owned();
     assert!(!listed.contains(names[1]), "{listed}");
     assert!(
