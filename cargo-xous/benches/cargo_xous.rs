@@ -21,7 +21,7 @@ const TARGET: &str = "riscv32imac-unknown-xous-elf";
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-use support::{cargo_xous, copy_example, debian, rustc_release, workspace, CARGO, RUSTC};
+use support::{cargo_xous, copy_example, debian, rustc_dir_name, workspace, CARGO, RUSTC};
 
 fn run(cmd: &mut Command) -> Duration {
     let start = Instant::now();
@@ -93,7 +93,7 @@ fn main() {
     let warm_cache = scratch.path().join("warm-cache");
     let warm = copy_example(&scratch.path().join("warm"));
     run(cargo_xous(&warm, &warm_cache, &["run", "--", "a", "b"]).env("XOUS_RUN_TIMEOUT", "120"));
-    let sysroot = warm_cache.join("sysroots").join(rustc_release());
+    let sysroot = warm_cache.join("sysroots").join(rustc_dir_name());
 
     let (mut first_ours, mut first_theirs, mut later_ours, mut later_theirs) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());

@@ -24,7 +24,8 @@ Options of its own (anywhere before `--`):
 
 Environment: every XOUS_SYSROOT_* variable of xous-sysroot (dist servers, cache directory,
 offline, mode), XOUS_SYSROOT_BUILD_FROM_SOURCE=0 to never build libstd from rust-src,
-XOUS_SYSROOT_BUILD_PROFILE (official, release) for that build.
+XOUS_SYSROOT_BUILD_PROFILE (official, release) for that build. With RUSTC set and RUSTDOC
+unset, RUSTDOC is set to the rustdoc beside that rustc (doctests need the same toolchain).
 ";
 
 /// Subcommands that compile for the target.
@@ -35,6 +36,9 @@ const TARGET_SUBCOMMANDS: &[&str] = &[
 
 /// Subcommands that run target programs through the runner.
 const RUNNING_SUBCOMMANDS: &[&str] = &["test", "t", "run", "r", "bench"];
+
+/// Subcommands that run rustdoc (doctests, documentation).
+const RUSTDOC_SUBCOMMANDS: &[&str] = &["test", "t", "doc", "d", "rustdoc"];
 
 /// cargo's global options that take a separate value.
 const GLOBAL_OPTIONS_WITH_VALUE: &[&str] = &["--config", "-Z", "--color", "-C", "--explain"];
@@ -84,6 +88,13 @@ impl Invocation {
         self.subcommand
             .as_deref()
             .is_some_and(|s| RUNNING_SUBCOMMANDS.contains(&s))
+    }
+
+    /// Whether the subcommand runs rustdoc.
+    pub fn runs_rustdoc(&self) -> bool {
+        self.subcommand
+            .as_deref()
+            .is_some_and(|s| RUSTDOC_SUBCOMMANDS.contains(&s))
     }
 
     /// The same command with `extra` right after the subcommand's own arguments.

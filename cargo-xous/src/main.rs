@@ -51,6 +51,7 @@ fn run(args: Vec<String>) -> Result<ExitCode, String> {
             .or_else(|| user_config.build_target.clone())
             .unwrap_or_else(|| xous_sysroot::DEFAULT_TARGET.to_string());
         let runner = runner_for(&inv)?;
+        let rustdoc = toolchain.rustdoc(inv.runs_rustdoc())?;
         let sysroot = install::ensure(&toolchain, &target, inv.quiet)?;
         let plan = config::Plan::new(
             &user_config,
@@ -60,6 +61,9 @@ fn run(args: Vec<String>) -> Result<ExitCode, String> {
             runner.as_deref(),
         )?;
         cargo = with_plan(&toolchain, &inv, plan, &sysroot);
+        if let Some(rustdoc) = rustdoc {
+            cargo.env("RUSTDOC", rustdoc);
+        }
     } else {
         let toolchain = toolchain::Toolchain::resolve(inv.toolchain.as_deref(), None);
         cargo = toolchain.cargo_command(&inv);

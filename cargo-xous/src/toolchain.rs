@@ -60,6 +60,43 @@ impl Toolchain {
         }
     }
 
+    /// The rustdoc to give cargo when `RUSTC` names the rustc and `RUSTDOC` is unset: the one
+    /// beside that rustc, since a rustdoc of another toolchain cannot read its libstd (E0514).
+    /// `None` when cargo's own choice is right. When there is none beside it and `needed`
+    /// (the subcommand runs rustdoc), an error naming both versions, before anything is built.
+    pub fn rustdoc(&self, needed: bool) -> Result<Option<PathBuf>, String> {
+        let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+        if self.toolchain.is_some() || !set("RUSTC") || set("RUSTDOC") {
+            return Ok(None);
+        }
+        let name = format!("rustdoc{}", std::env::consts::EXE_SUFFIX);
+        let beside = self.rustc.with_file_name(&name);
+        if self.rustc.components().count() > 1 && beside.is_file() {
+            return Ok(Some(beside));
+        }
+        if !needed {
+            return Ok(None);
+        }
+        let rustc = self
+            .rustc()
+            .version()
+            .map(|v| v.identity())
+            .unwrap_or_else(|e| format!("of unknown version ({e})"));
+        let on_path = Command::new(&name)
+            .arg("-V")
+            .output()
+            .ok()
+            .filter(|out| out.status.success())
+            .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+            .unwrap_or_else(|| "none".to_owned());
+        Err(format!(
+            "RUSTC is {} (rustc {rustc}), but there is no {} beside it, and the rustdoc on PATH              ({on_path}) is of another toolchain: its doctests would fail with E0514
+             help: set RUSTDOC to the rustdoc of the same toolchain as RUSTC",
+            self.rustc.display(),
+            beside.display()
+        ))
+    }
+
     /// `cargo <args>` for this toolchain.
     pub fn cargo_command(&self, inv: &Invocation) -> Command {
         let mut cmd = Command::new(&self.cargo);

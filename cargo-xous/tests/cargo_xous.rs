@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 mod support;
 
 use support::{
-    cargo_xous as base_cargo_xous, copy_example, rustc_release, workspace, CARGO, RUSTC,
+    cargo_xous as base_cargo_xous, copy_example, rustc_dir_name, workspace, CARGO, RUSTC,
 };
 
 const TARGET: &str = "riscv32imac-unknown-xous-elf";
@@ -116,9 +116,9 @@ fn eight_concurrent_cold_builds_build_libstd_once() {
             .is_file());
     }
     // The install is a verified private sysroot whose stamp names the local build.
-    let release = rustc_release();
+    let name = rustc_dir_name();
     let stamp = std::fs::read_to_string(warm.cache.join(format!(
-        "sysroots/{release}/lib/rustlib/{TARGET}/.xous-sysroot.toml"
+        "sysroots/{name}/lib/rustlib/{TARGET}/.xous-sysroot.toml"
     )))
     .unwrap();
     assert!(stamp.contains("built locally from rust-src at"), "{stamp}");
@@ -189,6 +189,33 @@ fn test_runs_libtest_on_the_emulator_and_a_failure_fails_the_command() {
     );
     assert!(
         stdout.contains("this test fails on purpose"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn doctests_with_rustc_set_and_rustdoc_unset_use_the_rustdoc_beside_that_rustc() {
+    let warm = warm();
+    // A doctest in a copy of the example; the rustdoc on PATH may be another toolchain's.
+    let dir = tempfile::tempdir().unwrap();
+    let project = copy_example(dir.path());
+    let lib = project.join("src/lib.rs");
+    let mut text_of_lib = std::fs::read_to_string(&lib).unwrap();
+    text_of_lib.push_str(
+        "\n/// Twice `x`.\n///\n/// ```\n/// let v: Vec<u32> = (1..4).map(hello_xous::twice).collect();\n\
+         /// assert_eq!(v, [2, 4, 6]);\n/// ```\npub fn twice(x: u32) -> u32 {\n    x * 2\n}\n",
+    );
+    std::fs::write(&lib, text_of_lib).unwrap();
+    let out = cargo_xous(&project, &warm.cache, &["test", "--doc"])
+        .env_remove("RUSTDOC")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("twice (line"), "{}", text(&out));
+    assert!(
+        stdout.contains("test result: ok. 1 passed"),
         "{}",
         text(&out)
     );
@@ -293,5 +320,5 @@ fn missing_rust_src_is_a_clear_error_and_installs_nothing() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("rust-src"), "{}", text(&out));
     assert!(stderr.contains("help:"), "{}", text(&out));
-    assert!(!cache.join("sysroots").join(rustc_release()).exists());
+    assert!(!cache.join("sysroots").join(rustc_dir_name()).exists());
 }

@@ -255,8 +255,19 @@ impl Installer {
     pub fn install(&self) -> Result<Sysroot> {
         let s = self.settings()?;
         let mut version = s.version.clone();
-        if s.mode == Mode::Private && version.is_none() {
-            version = Some(s.rustc.version()?);
+        if s.mode == Mode::Private {
+            match &version {
+                None => version = Some(s.rustc.version()?),
+                // A release alone: the compiler's commit names the sysroot (a mismatch is
+                // reported below).
+                Some(v) if !v.is_exact() && self.smoke_test => {
+                    let compiler = s.rustc.version()?;
+                    if v.matches(&compiler) {
+                        version = Some(compiler);
+                    }
+                }
+                Some(_) => {}
+            }
         }
         let dest = self.destination(&s, version.as_ref())?;
         if !self.force {

@@ -77,3 +77,13 @@ fn help_version_and_errors() {
     assert!(err.contains("one target at a time"), "{err}");
     assert!(parse(vec!["+".into(), "build".into()]).is_err());
 }
+
+#[test]
+fn test_doc_and_rustdoc_run_rustdoc_build_and_run_do_not() {
+    for sub in ["test", "t", "doc", "rustdoc"] {
+        assert!(run(&["xous", sub]).runs_rustdoc(), "{sub}");
+    }
+    for sub in ["build", "run", "check", "bench"] {
+        assert!(!run(&["xous", sub]).runs_rustdoc(), "{sub}");
+    }
+}

@@ -1,5 +1,5 @@
 //! What the tests and the benchmark share: the example project, Debian's toolchain (its
-//! `rust-src` builds libstd here; rustup's toolchains on these machines have none) and an
+//! `rust-src` builds libstd offline, from its vendor directory) and an
 //! environment with no dist server, no release zips and no stray cargo settings.
 
 use std::path::{Path, PathBuf};
@@ -55,13 +55,11 @@ pub fn cargo_xous(project: &Path, cache: &Path, args: &[&str]) -> Command {
     cmd
 }
 
-/// Debian's rustc release, e.g. `1.96.0`.
-pub fn rustc_release() -> String {
-    let out = Command::new(RUSTC).arg("-vV").output().unwrap();
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("release: "))
+/// The name of the private sysroot for Debian's rustc, e.g. `1.96.0-ac68faa20`.
+#[allow(dead_code)] // not every test crate that includes this module asks for it
+pub fn rustc_dir_name() -> String {
+    xous_sysroot::Rustc::new(RUSTC)
+        .version()
         .unwrap()
-        .trim()
-        .to_string()
+        .dir_name()
 }

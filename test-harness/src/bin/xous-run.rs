@@ -74,7 +74,10 @@ fn kernel(cli: &Cli) -> Result<PathBuf> {
         None => installed_sysroot(&toolchain, &version)?,
     };
     toolchain.check_sysroot(&version, &sysroot.path, &sysroot.target)?;
-    let target_dir = std::env::temp_dir().join("xous-run-kernel");
+    // One kernel build directory per exact rustc, so that toolchains do not rebuild in turn.
+    let target_dir = std::env::temp_dir()
+        .join("xous-run-kernel")
+        .join(version.dir_name());
     build_kernel(&toolchain, &sysroot, &target_dir).context("building the test kernel")
 }
 

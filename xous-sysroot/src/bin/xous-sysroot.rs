@@ -54,7 +54,8 @@ enum EnvFormat {
 
 #[derive(Args)]
 struct Common {
-    /// The rustc the libstd is for: a release (1.96.0) or a `rustc -V` line [default: the active rustc]
+    /// The rustc the libstd is for: a release (1.96.0), a `rustc -V` line, or the name of a
+    /// private sysroot as `list` shows it (1.97.0-nightly-e50aa6fba) [default: the active rustc]
     rustc_version: Option<String>,
     /// Target triple
     #[arg(long, default_value = xous_sysroot::DEFAULT_TARGET)]
@@ -118,8 +119,11 @@ impl Common {
             .retries(self.retries)
             .smoke_test(!self.no_smoke_test)
             .force(self.force);
+        if let Some(d) = &self.cache_dir {
+            i.cache_dir(d);
+        }
         if let Some(v) = &self.rustc_version {
-            i.version(RustcVersion::parse(v)?);
+            i.version(self.version_named(&i, v)?);
         }
         if let Some(m) = self.mode {
             i.mode(match m {
@@ -129,9 +133,6 @@ impl Common {
         }
         for s in &self.dist_servers {
             i.dist_server(s);
-        }
-        if let Some(d) = &self.cache_dir {
-            i.cache_dir(d);
         }
         if self.offline {
             i.offline(true);
@@ -158,6 +159,28 @@ impl Common {
             i.progress(xous_sysroot::stderr_progress());
         }
         Ok(i)
+    }
+}
+
+impl Common {
+    /// The rustc `name` stands for: the one a private sysroot of that directory name was built
+    /// for (as `list` prints them), else `name` parsed as a release or identity.
+    fn version_named(&self, installer: &Installer, name: &str) -> anyhow::Result<RustcVersion> {
+        let in_cache = installer.list().ok().and_then(|listing| {
+            listing
+                .private
+                .into_iter()
+                .find(|(path, _)| path.file_name().is_some_and(|n| n == name))
+        });
+        match in_cache {
+            Some((path, stamp)) => RustcVersion::parse(&stamp.rustc).map_err(|e| {
+                anyhow::anyhow!(
+                    "the sysroot {} records a rustc that cannot be read: {e}",
+                    path.display()
+                )
+            }),
+            None => Ok(RustcVersion::parse(name)?),
+        }
     }
 }
 
@@ -237,10 +260,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("private sysroots:");
             for (path, stamp) in &listing.private {
                 println!(
-                    "  {}  rustc {}  ({} files)",
-                    path.display(),
+                    "  {}  rustc {}  ({} files)  {}",
+                    path.file_name().unwrap_or_default().to_string_lossy(),
                     stamp.rustc,
-                    stamp.files.len()
+                    stamp.files.len(),
+                    path.display()
                 );
             }
             println!("cached archives:");

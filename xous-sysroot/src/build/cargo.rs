@@ -33,21 +33,43 @@ impl LibstdBuilder<'_> {
             .arg(target_dir)
             .arg("--locked")
             .arg("--message-format=json-render-diagnostics");
-        if let Some(vendor) = &plan.vendor_dir {
-            let dir = serde_json::to_string(&vendor.to_string_lossy())
-                .expect("a string serializes to JSON");
-            cmd.arg("--offline")
-                .arg("--config")
-                .arg("source.crates-io.replace-with=\"xous-sysroot-build-vendor\"")
-                .arg("--config")
-                .arg(format!("source.xous-sysroot-build-vendor.directory={dir}"));
-        } else if self.offline == Some(false) {
-            // Asked to use the network: a CARGO_NET_OFFLINE of the caller does not apply.
-            cmd.env("CARGO_NET_OFFLINE", "false");
+        let quoted = |s: &str| serde_json::to_string(s).expect("a string serializes to JSON");
+        // Cargo reads `.cargo/config.toml` from the working directory upwards: run it in the
+        // library workspace, away from whatever project called us, so that the rust-src's own
+        // configuration (rustup's nightly and beta ship one) applies.
+        let mut work_dir = plan.src.library.as_path();
+        match (&plan.vendor_dir, &plan.vendor_source) {
+            // The toolchain's own definition of its vendor directory: use it, never define the
+            // same directory twice (cargo refuses "Sources are not allowed to be defined
+            // multiple times").
+            (Some(_), Some(name)) => {
+                cmd.arg("--offline")
+                    .arg("--config")
+                    .arg(format!("source.crates-io.replace-with={}", quoted(name)));
+            }
+            (Some(vendor), None) => {
+                cmd.arg("--offline")
+                    .arg("--config")
+                    .arg("source.crates-io.replace-with=\"xous-sysroot-build-vendor\"")
+                    .arg("--config")
+                    .arg(format!(
+                        "source.xous-sysroot-build-vendor.directory={}",
+                        quoted(&vendor.to_string_lossy())
+                    ));
+            }
+            (None, _) => {
+                if self.offline == Some(false) {
+                    // Asked to use the network: a CARGO_NET_OFFLINE of the caller does not apply.
+                    cmd.env("CARGO_NET_OFFLINE", "false");
+                }
+                if plan.src.own_config().is_file() {
+                    // From crates.io: the rust-src's configuration would send cargo to its
+                    // vendor directory instead; run above it.
+                    work_dir = plan.src.root.as_path();
+                }
+            }
         }
-        // Cargo reads `.cargo/config.toml` from the working directory upwards: run it
-        // in the library workspace, away from whatever project called us.
-        cmd.current_dir(&plan.src.library);
+        cmd.current_dir(work_dir);
         crate::env::scrub_cargo_env(&mut cmd);
         // The recipe's environment (RUSTC_BOOTSTRAP=1 among it) is this command's only, never
         // this process's. The flags go encoded so that remapped paths may hold spaces.

@@ -167,8 +167,8 @@ pub enum LibstdError {
     #[error(
         "cannot build libstd offline: {missing}, and network use is off ({offline_because}), so \
          std's crates.io dependencies cannot be fetched\nhelp: allow network use for this \
-         build, or use a rust-src that ships library/vendor (Debian's rust-web-src does; \
-         rustup's rust-src does not), or pass a `cargo vendor` directory \
+         build, or use a rust-src that ships library/vendor (Debian's rust-web-src and \
+         rustup's nightly and beta rust-src do; rustup's stable rust-src does not), or pass a `cargo vendor` directory \
          (`DepSources::Vendored`)"
     )]
     OfflineWithoutVendor {

@@ -25,11 +25,14 @@
 //!   the fork's release job sets it. It is set on the environment of that one cargo process
 //!   (and of the rustc queries that need `-Z` flags), never on this process's environment, so it
 //!   cannot leak into the caller's own builds.
-//! * **Dependencies** of `library/` come from `library/vendor` when the rust-src ships one
-//!   (Debian's `rust-web-src` does), otherwise from cargo's registry (rustup's `rust-src` has no
-//!   vendor directory). With network use off ([`LibstdBuilder::offline`], else
-//!   `CARGO_NET_OFFLINE`) and no vendor directory, the build stops before it starts with
-//!   [`LibstdError::OfflineWithoutVendor`], saying what is missing.
+//! * **Dependencies** of `library/` come from `library/vendor` when the rust-src ships one,
+//!   otherwise from cargo's registry. Three layouts are known: `library/vendor` with a
+//!   `library/.cargo/config.toml` defining it as a source (rustup's nightly and beta: the build
+//!   replaces crates.io with that source, never defining the directory a second time, which
+//!   cargo refuses); `library/vendor` alone (Debian's `rust-web-src`: the build defines the
+//!   source); no vendor directory (rustup's stable: crates.io). With network use off
+//!   ([`LibstdBuilder::offline`], else `CARGO_NET_OFFLINE`) and no vendor directory, the build
+//!   stops before it starts with [`LibstdError::OfflineWithoutVendor`], saying what is missing.
 //! * **Atomicity**: cargo builds into a staging directory beside the output (same file
 //!   system); the rlibs, the build record and the stamp are written there and the directory is
 //!   renamed into place, so a build killed at any point leaves the output as it was. Leftover
@@ -179,8 +182,8 @@ pub enum CCompiler {
 /// Where the crates.io dependencies of `library/` come from.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum DepSources {
-    /// `library/vendor` when the rust-src ships one (Debian's `rust-web-src` does),
-    /// otherwise crates.io. Also crates.io when `compiler-builtins-c` is on and the
+    /// `library/vendor` when the rust-src ships one (Debian's `rust-web-src` and rustup's
+    /// nightly and beta `rust-src` do), otherwise crates.io. Also crates.io when `compiler-builtins-c` is on and the
     /// vendor directory lacks its `cc` build dependency (Debian's does); offline, that
     /// turns `compiler-builtins-c` off instead (with [`CCompiler::Auto`]).
     #[default]

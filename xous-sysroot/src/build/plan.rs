@@ -18,6 +18,8 @@ pub(super) struct Plan {
     pub(super) features: Vec<String>,
     pub(super) rustflags: Vec<String>,
     pub(super) vendor_dir: Option<PathBuf>,
+    /// The name the rust-src's own `library/.cargo/config.toml` gives `vendor_dir`, if any.
+    pub(super) vendor_source: Option<String>,
     pub(super) c_compiler: Option<PathBuf>,
     pub(super) compiler_rt_root: Option<PathBuf>,
     pub(super) c_note: Option<String>,
@@ -137,7 +139,11 @@ impl LibstdBuilder<'_> {
             }
         }
 
+        let vendor_source = vendor_dir
+            .as_deref()
+            .and_then(|dir| src.own_vendor_source(dir));
         Ok(Plan {
+            vendor_source,
             rustc,
             cargo,
             cargo_version,

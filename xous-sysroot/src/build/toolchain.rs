@@ -139,6 +139,32 @@ impl RustSrc {
         })
     }
 
+    /// The cargo configuration the sources ship for their own workspace,
+    /// `library/.cargo/config.toml` (rustup's nightly and beta rust-src have one).
+    pub fn own_config(&self) -> PathBuf {
+        self.library.join(".cargo").join("config.toml")
+    }
+
+    /// The name under which [`RustSrc::own_config`] defines a directory source over `vendor`
+    /// (`vendored-sources` in rustup's rust-src), if it does. Cargo refuses a second
+    /// definition of the same directory, so a build must replace crates.io with this one.
+    pub fn own_vendor_source(&self, vendor: &Path) -> Option<String> {
+        let text = fs::read_to_string(self.own_config()).ok()?;
+        let config: toml::Table = text.parse().ok()?;
+        let vendor = fs::canonicalize(vendor).unwrap_or_else(|_| vendor.to_owned());
+        config
+            .get("source")?
+            .as_table()?
+            .iter()
+            .find_map(|(name, source)| {
+                let dir = source.get("directory")?.as_str()?;
+                // Cargo resolves a relative path against the directory holding `.cargo`.
+                let dir = self.library.join(dir);
+                let dir = fs::canonicalize(&dir).unwrap_or(dir);
+                (dir == vendor).then(|| name.clone())
+            })
+    }
+
     /// Fails if a version file in the sources names another release than rustc's.
     ///
     /// Debian's `rust-web-src` has `src/version`; plain source tarballs have `version`;

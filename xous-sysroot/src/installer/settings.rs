@@ -122,11 +122,11 @@ impl Installer {
                 None => s.rustc.sysroot()?,
             },
             Mode::Private => {
-                let release = match version {
-                    Some(v) => v.release.clone(),
-                    None => s.rustc.version()?.release,
+                let version = match version {
+                    Some(v) => v.clone(),
+                    None => s.rustc.version()?,
                 };
-                s.cache_dir.join("sysroots").join(release)
+                private_root(&s.cache_dir, &version, &self.target)
             }
         };
         Ok(Destination {
@@ -164,4 +164,48 @@ impl Installer {
             status: InstallStatus::AlreadyInstalled,
         })
     }
+}
+
+/// Where the private sysroot for `version` lives: `sysroots/<dir name>` (one per exact rustc,
+/// [`RustcVersion::dir_name`]), unless an existing sysroot already holds a matching libstd for
+/// `target` under another name: `sysroots/<release>` as older versions made it, or, for a
+/// version without its commit, the one sysroot of that release.
+pub(crate) fn private_root(
+    cache_dir: &std::path::Path,
+    version: &RustcVersion,
+    target: &str,
+) -> PathBuf {
+    let sysroots = cache_dir.join("sysroots");
+    let exact = sysroots.join(version.dir_name());
+    let matching = |root: &PathBuf| {
+        let dest = Destination {
+            root: root.clone(),
+            target: target.to_owned(),
+        };
+        dest.stamp()
+            .and_then(|stamp| RustcVersion::parse(&stamp.rustc).ok())
+            .is_some_and(|built_for| version.matches(&built_for))
+    };
+    if exact.is_dir() {
+        return exact;
+    }
+    let legacy = sysroots.join(&version.release);
+    if legacy != exact && matching(&legacy) {
+        return legacy;
+    }
+    if !version.is_exact() {
+        let prefix = format!("{}-", version.release);
+        let mut found: Vec<PathBuf> = std::fs::read_dir(&sysroots)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+            .map(|e| e.path())
+            .filter(matching)
+            .collect();
+        if found.len() == 1 {
+            return found.remove(0);
+        }
+    }
+    exact
 }

@@ -134,7 +134,7 @@ impl Bench {
     }
     fn target_dir(&self) -> PathBuf {
         self.cache()
-            .join("sysroots/1.96.0/lib/rustlib")
+            .join("sysroots/1.96.0-ac68faa20/lib/rustlib")
             .join(TARGET)
     }
     fn installer(&self) -> Installer {

@@ -35,7 +35,7 @@ fn status_env_and_list_describe_the_install() {
         "{}",
         String::from_utf8_lossy(&env.stderr)
     );
-    let sysroot = cache.join("sysroots/1.96.0");
+    let sysroot = cache.join("sysroots/1.96.0-ac68faa20");
     assert_eq!(
         String::from_utf8_lossy(&env.stdout),
         format!(
@@ -50,7 +50,24 @@ fn status_env_and_list_describe_the_install() {
         "{text}"
     );
     let list = cli(&server.url(), &cache, &["list"]).output().unwrap();
-    assert!(String::from_utf8_lossy(&list.stdout).contains("rustc 1.96.0 (ac68faa20 2026-05-25)"));
+    let listed = String::from_utf8_lossy(&list.stdout);
+    assert!(
+        listed.lines().any(|l| l
+            .starts_with("  1.96.0-ac68faa20  rustc 1.96.0 (ac68faa20 2026-05-25)  (")
+            && l.ends_with(&format!(" files)  {}", sysroot.display()))),
+        "{listed}"
+    );
+    // `status` takes the name `list` shows.
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_xous-sysroot"))
+        .args(["status", "1.96.0-ac68faa20", "--cache-dir"])
+        .arg(&cache)
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&status.stdout).contains("rustc:     1.96.0 (ac68faa20"),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
 }
 
 #[test]

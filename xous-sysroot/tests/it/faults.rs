@@ -46,7 +46,7 @@ impl Fixture {
     }
     fn installed(&self) -> bool {
         self.cache()
-            .join("sysroots/1.96.0/lib/rustlib")
+            .join("sysroots/1.96.0-ac68faa20/lib/rustlib")
             .join(TARGET)
             .exists()
     }

@@ -60,6 +60,35 @@ fn installs_verifies_and_uninstalls_in_private_mode() {
 }
 
 #[test]
+fn each_exact_rustc_has_its_sysroot_and_an_old_release_named_one_is_still_used() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (root, _) = synthetic_dist(tmp.path(), RUSTC, TARGET, 1000, false);
+    let server = TestServer::start(root.path());
+    let cache = tmp.path().join("cache");
+    let i = installer(&server.url(), &cache);
+    let first = i.install().unwrap();
+    assert_eq!(first.path, cache.join("sysroots/1.96.0-ac68faa20"));
+
+    // A cache made before sysroots were named by commit: `sysroots/1.96.0`.
+    std::fs::rename(&first.path, cache.join("sysroots/1.96.0")).unwrap();
+    let found = i.install().unwrap();
+    assert_eq!(found.status, InstallStatus::AlreadyInstalled);
+    assert_eq!(found.path, cache.join("sysroots/1.96.0"));
+    assert_eq!(server.requests(".tar.xz").len(), 1, "no download");
+    assert!(!cache.join("sysroots/1.96.0-ac68faa20").exists());
+    i.verify().unwrap();
+
+    // Another commit of the same release does not take it over: it gets its own directory.
+    let mut other = installer(&server.url(), &cache);
+    other.version_str("1.96.0 (0123456789 2026-05-26)").unwrap();
+    let (status, stamp) = other.status().unwrap();
+    assert!(stamp.is_none());
+    assert_eq!(status.path, cache.join("sysroots/1.96.0-012345678"));
+    assert!(!other.uninstall().unwrap());
+    assert!(found.target_dir().exists());
+}
+
+#[test]
 fn toolchain_mode_installs_into_the_given_sysroot_and_keeps_other_files() {
     let tmp = tempfile::tempdir().unwrap();
     let (root, _) = synthetic_dist(tmp.path(), RUSTC, TARGET, 1000, true);
@@ -177,7 +206,7 @@ fn a_different_rustc_is_refused_with_both_versions() {
         "{text}"
     );
     assert!(!cache
-        .join("sysroots/1.96.0/lib/rustlib")
+        .join("sysroots/1.96.0-ac68faa20/lib/rustlib")
         .join(TARGET)
         .exists());
 }

@@ -124,3 +124,45 @@ fn archiver_is_found_beside_the_compiler() {
     );
     assert_eq!(archiver_beside(&dir.path().join("tcc-x")), None);
 }
+
+/// With the rust-src's own definition of its vendor directory (rustup's nightly and beta),
+/// crates.io is replaced by that source and no second source is defined over the directory;
+/// without one (Debian's), the build defines its own.
+#[test]
+fn the_vendor_directory_is_defined_once() {
+    let out = tempfile::tempdir().unwrap();
+    let mut builder = LibstdBuilder::new(out.path(), crate::DEFAULT_TARGET);
+    builder.rustc(debian_rustc()).offline(true);
+    let mut plan = builder.plan().expect("Debian's rustc with rust-src");
+    assert!(
+        plan.vendor_dir.is_some(),
+        "Debian's rust-src ships library/vendor"
+    );
+    let args = |plan: &Plan| -> Vec<String> {
+        builder
+            .cargo_command(plan, out.path())
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect()
+    };
+    let own = args(&plan);
+    assert!(own.iter().any(|a| a == "--offline"), "{own:?}");
+    assert!(
+        own.iter()
+            .any(|a| a.starts_with("source.xous-sysroot-build-vendor.directory=")),
+        "{own:?}"
+    );
+    plan.vendor_source = Some("vendored-sources".to_owned());
+    let reused = args(&plan);
+    assert!(reused.iter().any(|a| a == "--offline"), "{reused:?}");
+    assert!(
+        reused
+            .iter()
+            .any(|a| a == "source.crates-io.replace-with=\"vendored-sources\""),
+        "{reused:?}"
+    );
+    assert!(
+        !reused.iter().any(|a| a.contains(".directory=")),
+        "{reused:?}"
+    );
+}

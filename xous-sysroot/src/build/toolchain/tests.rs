@@ -44,3 +44,51 @@ fn missing_rust_src_help_names_the_toolchain() {
     );
     assert!(!msg.contains("apt-get"), "{msg}");
 }
+
+/// A rust-src under `root` with `library/sysroot/Cargo.toml`, `library/vendor`, and
+/// `library/.cargo/config.toml` holding `config` when given.
+fn rust_src_with(root: &Path, config: Option<&str>) -> RustSrc {
+    fs::create_dir_all(root.join("library/sysroot")).unwrap();
+    fs::write(root.join("library/sysroot/Cargo.toml"), "").unwrap();
+    fs::create_dir_all(root.join("library/vendor")).unwrap();
+    if let Some(config) = config {
+        fs::create_dir_all(root.join("library/.cargo")).unwrap();
+        fs::write(root.join("library/.cargo/config.toml"), config).unwrap();
+    }
+    RustSrc::locate(&identity("/usr"), Some(root)).unwrap()
+}
+
+#[test]
+fn the_rust_src_own_definition_of_its_vendor_directory_is_found_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    // As rustup's nightly and beta rust-src ship it.
+    let rustup = rust_src_with(
+        &dir.path().join("nightly"),
+        Some(
+            "[source.crates-io]\nreplace-with = \"vendored-sources\"\n\n\
+             [source.vendored-sources]\ndirectory = \"vendor\"\n",
+        ),
+    );
+    let vendor = rustup.library.join("vendor");
+    assert_eq!(
+        rustup.own_vendor_source(&vendor).as_deref(),
+        Some("vendored-sources")
+    );
+    // A source over another directory is not ours to reuse; Debian's rust-src has no config.
+    let other = rust_src_with(
+        &dir.path().join("other"),
+        Some("[source.elsewhere]\ndirectory = \"../../elsewhere\"\n"),
+    );
+    assert_eq!(other.own_vendor_source(&other.library.join("vendor")), None);
+    let debian = rust_src_with(&dir.path().join("debian"), None);
+    assert_eq!(
+        debian.own_vendor_source(&debian.library.join("vendor")),
+        None
+    );
+    // An unreadable config is no definition (cargo itself will report it).
+    let broken = rust_src_with(&dir.path().join("broken"), Some("[source\n"));
+    assert_eq!(
+        broken.own_vendor_source(&broken.library.join("vendor")),
+        None
+    );
+}
