@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 mod support;
 
 use support::{
-    cargo_xous as base_cargo_xous, copy_example, rustc_dir_name, workspace, CARGO, RUSTC,
+    cargo_xous as base_cargo_xous, copy_example, rustc_dir_name, text, workspace, CARGO, RUSTC,
 };
 
 const TARGET: &str = "riscv32imac-unknown-xous-elf";
@@ -47,15 +47,6 @@ fn cargo_xous(project: &Path, cache: &Path, args: &[&str]) -> Command {
     cmd.env("CARGO_NET_OFFLINE", "true")
         .env("XOUS_RUN_TIMEOUT", "120");
     cmd
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "status: {}\n--- stdout\n{}\n--- stderr\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 struct Warm {

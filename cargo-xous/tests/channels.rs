@@ -9,11 +9,11 @@
 //! Three libstd builds in all (the expensive part), hence one test function.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 mod support;
 
-use support::{cargo_xous as base_cargo_xous, copy_example, workspace, CARGO, RUSTC};
+use support::{cargo_xous as base_cargo_xous, copy_example, text, workspace, CARGO, RUSTC};
 
 const BUILD_NOTICE: &str = "building it from rust-src";
 
@@ -148,15 +148,6 @@ fn build_tools() -> PathBuf {
         .parent()
         .unwrap()
         .to_path_buf()
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "status: {}\n--- stdout\n{}\n--- stderr\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 /// `cargo xous run -- <arg>` with `rustc`; asserts the program's output and returns stderr.

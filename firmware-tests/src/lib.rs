@@ -17,7 +17,7 @@ pub mod pool;
 
 use std::path::Path;
 use std::time::Duration;
-use test_harness::{Runner, Toolchain};
+use test_harness::{Exit, RunOutput, Runner, Toolchain};
 use xous_sysroot::Sysroot;
 
 /// The test kernel built by `build.rs`.
@@ -78,6 +78,22 @@ pub fn runner() -> Runner {
     r.utc_ms(1_700_000_000_000)
         .timeout(Duration::from_secs(120));
     r
+}
+
+/// Asserts that a suite's case passed: exit 0 after printing `ok <case>` as its last line,
+/// with no kernel report; the failure message shows the whole run.
+pub fn assert_case_passed(case: &str, out: &RunOutput) {
+    assert_eq!(out.exit, Exit::Exited(0), "case {case}:\n{}", out.report());
+    assert!(
+        out.stdout().ends_with(&format!("ok {case}\n")),
+        "case {case}:\n{}",
+        out.report()
+    );
+    assert!(
+        out.kernel_log().is_empty(),
+        "case {case}:\n{}",
+        out.report()
+    );
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! of the test kernel, as its own host test, on the emulator `firmware_tests::emulator`
 //! selects (QEMU unless `XOUS_RUN_BACKEND=renode`).
 
-use firmware_tests::{conformance_firmware, runner};
+use firmware_tests::{assert_case_passed, conformance_firmware, runner};
 use test_harness::{Exit, RunOutput, Runner};
 
 fn run_with(case: &str, setup: impl FnOnce(&mut Runner)) -> RunOutput {
@@ -16,17 +16,7 @@ fn run_with(case: &str, setup: impl FnOnce(&mut Runner)) -> RunOutput {
 /// Runs a case that must exit 0 after printing `ok <case>`.
 fn passes(case: &str) -> RunOutput {
     let out = run_with(case, |_| {});
-    assert_eq!(out.exit, Exit::Exited(0), "case {case}:\n{}", out.report());
-    assert!(
-        out.stdout().ends_with(&format!("ok {case}\n")),
-        "case {case}:\n{}",
-        out.report()
-    );
-    assert!(
-        out.kernel_log().is_empty(),
-        "case {case}:\n{}",
-        out.report()
-    );
+    assert_case_passed(case, &out);
     out
 }
 

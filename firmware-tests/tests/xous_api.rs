@@ -3,7 +3,7 @@
 //! crates.io) runs in its own boot of the test kernel, as its own host test, on the
 //! emulator `firmware_tests::emulator` selects (QEMU unless `XOUS_RUN_BACKEND=renode`).
 
-use firmware_tests::{runner, xous_api_firmware};
+use firmware_tests::{assert_case_passed, runner, xous_api_firmware};
 use test_harness::{Exit, RunOutput};
 
 /// Runs a case that must exit 0 after printing `ok <case>`, with no kernel report.
@@ -13,17 +13,7 @@ fn passes(case: &str) -> RunOutput {
     let out = r
         .run(xous_api_firmware())
         .unwrap_or_else(|e| panic!("running {case}: {e}"));
-    assert_eq!(out.exit, Exit::Exited(0), "case {case}:\n{}", out.report());
-    assert!(
-        out.stdout().ends_with(&format!("ok {case}\n")),
-        "case {case}:\n{}",
-        out.report()
-    );
-    assert!(
-        out.kernel_log().is_empty(),
-        "case {case}:\n{}",
-        out.report()
-    );
+    assert_case_passed(case, &out);
     out
 }
 

@@ -3,7 +3,7 @@
 //! environment with no dist server, no release zips and no stray cargo settings.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 
 /// Debian's rustc (`rustc-web`).
 pub const RUSTC: &str = "/usr/bin/rustc";
@@ -62,4 +62,15 @@ pub fn rustc_dir_name() -> String {
         .version()
         .unwrap()
         .dir_name()
+}
+
+/// A finished command's status, stdout and stderr, for assertion messages.
+#[allow(dead_code)] // the benchmark includes this module too and prints no outputs
+pub fn text(out: &Output) -> String {
+    format!(
+        "status: {}\n--- stdout\n{}\n--- stderr\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
 }
