@@ -3,7 +3,6 @@
 //! serves bytes failing verification stops the install (retried once, then no fall-through).
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use xous_sysroot::{Error, InstallStatus, Progress, Source};
 
@@ -36,17 +35,12 @@ fn an_unreachable_source_fails_at_once_and_the_next_one_is_announced() {
         Source::DistServer(refused.clone()),
         Source::DistServer(server.url()),
     ])
-    // With the backoff these would be 0.2 + 0.4 + 0.8 s per source if they were retried.
+    // Retries are allowed; an unreachable host must not use them (no `Retrying` event).
+    // The time this saves is measured by a benchmark (docs/benchmarks.md), not here.
     .retries(3)
     .progress(move |p| seen.lock().unwrap().push(p.clone()));
-    let start = Instant::now();
     let sysroot = i.install().unwrap();
-    let elapsed = start.elapsed();
     assert_eq!(sysroot.status, InstallStatus::Installed);
-    assert!(
-        elapsed < Duration::from_millis(1000),
-        "took {elapsed:?}: unreachable hosts were retried"
-    );
     let events = events.lock().unwrap();
     assert!(
         !events
@@ -96,9 +90,7 @@ fn an_unresolvable_last_source_is_one_error_with_one_help_line() {
     let mut i = installer(UNRESOLVABLE, &tmp.path().join("cache"));
     i.retries(3)
         .progress(move |p| seen.lock().unwrap().push(p.clone()));
-    let start = Instant::now();
     let err = i.install().unwrap_err();
-    assert!(start.elapsed() < Duration::from_millis(500), "{err}");
     assert!(matches!(err, Error::Unreachable { .. }), "{err}");
     let text = err.to_string();
     assert_eq!(text.lines().count(), 2, "{text}");
@@ -106,6 +98,12 @@ fn an_unresolvable_last_source_is_one_error_with_one_help_line() {
     // Nothing is announced after the last source, and nothing was retried.
     let events = events.lock().unwrap();
     assert!(events.iter().all(|e| e.notice().is_none()), "{events:#?}");
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Progress::Retrying { .. })),
+        "{events:#?}"
+    );
 }
 
 #[test]
