@@ -96,5 +96,19 @@ pub fn assert_case_passed(case: &str, out: &RunOutput) {
     );
 }
 
+/// One `#[test]` per case name, each calling `$run` with the name as a string: the suites'
+/// lists of cases (`suite_cases!(passes; case_a, case_b)`).
+#[macro_export]
+macro_rules! suite_cases {
+    ($run:ident; $($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                $run(stringify!($name));
+            }
+        )*
+    };
+}
+
 #[cfg(test)]
 mod tests;

@@ -2,7 +2,7 @@
 //! of the test kernel, as its own host test, on the emulator `firmware_tests::emulator`
 //! selects (QEMU unless `XOUS_RUN_BACKEND=renode`).
 
-use firmware_tests::{assert_case_passed, conformance_firmware, runner};
+use firmware_tests::{assert_case_passed, conformance_firmware, runner, suite_cases};
 use test_harness::{Exit, RunOutput, Runner};
 
 fn run_with(case: &str, setup: impl FnOnce(&mut Runner)) -> RunOutput {
@@ -20,18 +20,8 @@ fn passes(case: &str) -> RunOutput {
     out
 }
 
-macro_rules! cases {
-    ($($name:ident),* $(,)?) => {
-        $(
-            #[test]
-            fn $name() {
-                passes(stringify!($name));
-            }
-        )*
-    };
-}
-
-cases!(
+suite_cases!(
+    passes;
     alloc_box_vec_string_growth,
     alloc_shrink_and_realloc,
     alloc_large_allocations_grow_the_heap,

@@ -3,7 +3,7 @@
 //! crates.io) runs in its own boot of the test kernel, as its own host test, on the
 //! emulator `firmware_tests::emulator` selects (QEMU unless `XOUS_RUN_BACKEND=renode`).
 
-use firmware_tests::{assert_case_passed, runner, xous_api_firmware};
+use firmware_tests::{assert_case_passed, runner, suite_cases, xous_api_firmware};
 use test_harness::{Exit, RunOutput};
 
 /// Runs a case that must exit 0 after printing `ok <case>`, with no kernel report.
@@ -17,18 +17,8 @@ fn passes(case: &str) -> RunOutput {
     out
 }
 
-macro_rules! cases {
-    ($($name:ident),* $(,)?) => {
-        $(
-            #[test]
-            fn $name() {
-                passes(stringify!($name));
-            }
-        )*
-    };
-}
-
-cases!(
+suite_cases!(
+    passes;
     ticktimer_elapsed_ms,
     ticktimer_sleep_ms,
     ticktimer_get_version,

@@ -59,14 +59,9 @@ impl Toolchain {
     /// `<sysroot>/bin/cargo` if it has `rust-src`; otherwise
     /// [`HarnessError::Toolchain`] naming both options.
     pub fn from_env() -> Result<Toolchain, HarnessError> {
-        let var = |name: &str| {
-            std::env::var_os(name)
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from)
-        };
         select(
-            var(FIRMWARE_RUSTC_ENV),
-            var(FIRMWARE_CARGO_ENV),
+            env_path(FIRMWARE_RUSTC_ENV),
+            env_path(FIRMWARE_CARGO_ENV),
             probe_active,
         )
     }
@@ -75,14 +70,9 @@ impl Toolchain {
     /// (the test kernel, which needs just `core`): the active toolchain is taken without
     /// `rust-src`. Check it against the sysroot with [`Toolchain::check_sysroot`].
     pub fn for_installed_libstd() -> Result<Toolchain, HarnessError> {
-        let var = |name: &str| {
-            std::env::var_os(name)
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from)
-        };
         choose(
-            var(FIRMWARE_RUSTC_ENV),
-            var(FIRMWARE_CARGO_ENV),
+            env_path(FIRMWARE_RUSTC_ENV),
+            env_path(FIRMWARE_CARGO_ENV),
             probe_active,
             false,
         )
@@ -234,3 +224,10 @@ fn exe(name: &str) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// A path from the environment variable `name`, unless it is unset or empty.
+fn env_path(name: &str) -> Option<PathBuf> {
+    std::env::var_os(name)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+}
