@@ -176,8 +176,9 @@ pub enum Error {
         /// The rustc that was asked for.
         wanted: String,
     },
-    /// An archive tried to do something it may not, or is malformed.
-    #[error("refusing archive '{archive}': entry '{entry}' {reason}\nhelp: the archive is corrupt or hostile; nothing was installed")]
+    /// An archive tried to do something it may not, or is malformed. From a source, it stops
+    /// the install like a checksum mismatch ([`Error::discredits_source`]).
+    #[error("refusing archive '{archive}': entry '{entry}' {reason}\nhelp: the archive is hostile or corrupt; nothing was installed, and no other source is tried after one that serves such an archive under the SHA-256 it published. Remove or fix that source; to build from rust-src instead, drop it and set XOUS_SYSROOT_BUILD_FROM_SOURCE=1")]
     UnsafeArchive {
         /// The archive's URL or path.
         archive: String,
@@ -186,10 +187,9 @@ pub enum Error {
         /// What it tried to do.
         reason: String,
     },
-    /// An archive could not be decoded.
-    #[error(
-        "corrupt archive '{archive}': {message}\nhelp: retry the download; nothing was installed"
-    )]
+    /// An archive could not be decoded (truncated, not xz, a broken zip). From a source, it
+    /// stops the install like a checksum mismatch ([`Error::discredits_source`]).
+    #[error("corrupt archive '{archive}': {message}\nhelp: nothing was installed, and no other source is tried after one that serves a corrupt archive under the SHA-256 it published (a transfer fault would have failed that check, and is retried). Remove or fix that source; to build from rust-src instead, drop it and set XOUS_SYSROOT_BUILD_FROM_SOURCE=1")]
     CorruptArchive {
         /// The archive's URL or path.
         archive: String,
@@ -246,6 +246,26 @@ pub enum Error {
         /// One line per problem.
         problems: Vec<String>,
     },
+}
+
+impl Error {
+    /// Whether this error is evidence against the source that served the bytes, so that the
+    /// install stops here instead of trying the next source: a checksum mismatch (bytes that
+    /// are not the ones published), or an archive the archive checks refuse ([`Error::UnsafeArchive`]:
+    /// `..`, absolute paths, links, devices, sizes past the caps, …; [`Error::CorruptArchive`]:
+    /// truncated or undecodable data). The installer only reports such a refusal for bytes whose
+    /// SHA-256 is the one the source published (a transfer fault fails that check first, and is
+    /// retried), so the source itself vouched for them: falling through to another source would
+    /// hide that it serves bad archives. A network failure, an HTTP error or a missing file says
+    /// nothing against the source's bytes: the next source is tried.
+    pub fn discredits_source(&self) -> bool {
+        matches!(
+            self,
+            Error::ChecksumMismatch { .. }
+                | Error::UnsafeArchive { .. }
+                | Error::CorruptArchive { .. }
+        )
+    }
 }
 
 /// A `help:` line for the I/O errors a user can act on (a full disk), or nothing.

@@ -117,11 +117,15 @@ impl LocalBuild<'_> {
         let out = std::fs::File::create(&tar).ctx("create", &tar)?;
         let mut out = std::io::BufWriter::with_capacity(1 << 20, out);
         ComponentLayout::new(&self.version.release, self.target).write_tar(&files, &mut out)?;
-        std::io::Write::flush(&mut out).ctx("write", &tar)?;
+        let out = out
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .ctx("write", &tar)?;
+        out.sync_all().ctx("sync", &tar)?;
         drop(out);
         let sha256 = sha256_file(&tar)?;
         let cached = downloads.join(&sha256);
-        std::fs::rename(&tar, &cached).ctx("move into the cache at", &cached)?;
+        crate::atomic::rename_durably(&tar, &cached).ctx("move into the cache at", &cached)?;
         Ok(sha256)
     }
 }

@@ -95,9 +95,10 @@ impl Destination {
             fs::rename(&dest, &trash).ctx("move the previous install aside to", &trash)?;
         }
         let staged = staging.root.join(target_dir(&self.target));
-        if let Err(e) = fs::rename(&staged, &dest) {
+        // Durable once this returns: the move aside is in the same directory, synced with it.
+        if let Err(e) = crate::atomic::rename_durably(&staged, &dest) {
             if had_previous {
-                let _ = fs::rename(&trash, &dest);
+                let _ = crate::atomic::rename_durably(&trash, &dest);
             }
             return Err(e).ctx("move the new install into place at", &dest);
         }

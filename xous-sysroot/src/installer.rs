@@ -391,7 +391,7 @@ impl Installer {
                 ) {
                     Ok(offers) => offers,
                     // Bytes that fail verification are not a missing source: stop.
-                    Err(e @ Error::ChecksumMismatch { .. }) => return Err(e),
+                    Err(e) if e.discredits_source() => return Err(e),
                     Err(e) => {
                         attempts.push((source.to_string(), e));
                         fall_through(&attempts);
@@ -429,10 +429,13 @@ impl Installer {
                             status: InstallStatus::Installed,
                         });
                     }
-                    // A local failure (disk full, permissions) is not the source's fault, and
-                    // bytes that fail verification (twice) are not a missing source: stop.
-                    // A mismatch has already removed the bad file from the cache.
-                    Err(e @ (Error::Io { .. } | Error::ChecksumMismatch { .. })) => return Err(e),
+                    // Bytes the source vouched for that fail verification (a mismatch twice, a
+                    // refused archive) are evidence against it, not a missing source; a local
+                    // failure (disk full, permissions) would fail every source: stop. The bad
+                    // file has already been removed from the cache.
+                    Err(e) if e.discredits_source() || matches!(e, Error::Io { .. }) => {
+                        return Err(e)
+                    }
                     Err(e) => attempts.push((source.to_string(), e)),
                 }
             }

@@ -54,9 +54,10 @@ impl DownloadCache {
         if final_path.is_file() {
             let file = File::open(&final_path).ctx("open", &final_path)?;
             let mut reader = HashingReader::new(io::BufReader::new(file));
-            sink(&mut reader)?;
+            let result = sink(&mut reader);
             let (actual, _) = reader.finish().ctx("read", &final_path)?;
             if actual != archive.sha256 {
+                // The file changed since it was verified: a local fault, retried from the source.
                 fs::remove_file(&final_path).ctx("remove", &final_path)?;
                 return Err(Error::ChecksumMismatch {
                     url: final_path.display().to_string(),
@@ -64,7 +65,11 @@ impl DownloadCache {
                     actual,
                 });
             }
-            return Ok(Fetched::Cache);
+            if result.as_ref().is_err_and(Error::discredits_source) {
+                // The source's own bytes, refused: the cache keeps only what can be installed.
+                let _ = fs::remove_file(&final_path);
+            }
+            return result.map(|()| Fetched::Cache);
         }
 
         let partial = self.dir.join(format!("{}.partial", archive.sha256));
@@ -100,11 +105,20 @@ impl DownloadCache {
             progress: &transport.progress,
         };
         let mut reader = HashingReader::new(counter);
+        let read_error = |e: io::Error| {
+            TransportError::from_io(&e).unwrap_or(Error::Io {
+                action: "download into",
+                path: partial.clone(),
+                source: e,
+            })
+        };
         let mut result = sink(&mut reader);
         if let Err(Error::CorruptArchive { .. } | Error::UnsafeArchive { .. }) = &result {
-            // Was it the transfer? Read the rest: if the hash is wrong, say so (and retry).
-            if let Ok((actual, _)) = HashingReader::finish_ref(&mut reader) {
-                if actual != archive.sha256 {
+            // Was it the transfer? Read the rest: if the hash is wrong, say so (and retry). A
+            // refusal stands only for the bytes the source published (it stops the install);
+            // if the rest does not arrive, that is all that can be said.
+            match HashingReader::finish_ref(&mut reader) {
+                Ok((actual, _)) if actual != archive.sha256 => {
                     let _ = fs::remove_file(&partial);
                     result = Err(Error::ChecksumMismatch {
                         url: archive.url.clone(),
@@ -112,17 +126,11 @@ impl DownloadCache {
                         actual,
                     });
                 }
+                Ok(_) => {}
+                Err(e) => result = Err(read_error(e)),
             }
         }
-        let finished = result.and_then(|()| {
-            reader.finish().map_err(|e| {
-                TransportError::from_io(&e).unwrap_or(Error::Io {
-                    action: "download into",
-                    path: partial.clone(),
-                    source: e,
-                })
-            })
-        });
+        let finished = result.and_then(|()| reader.finish().map_err(read_error));
         let (actual, got) = match finished {
             Ok(v) => v,
             Err(e) => {
@@ -148,7 +156,9 @@ impl DownloadCache {
                 actual,
             });
         }
-        fs::rename(&partial, &final_path).ctx("rename into the cache", &final_path)?;
+        crate::atomic::sync_file(&partial).ctx("sync", &partial)?;
+        crate::atomic::rename_durably(&partial, &final_path)
+            .ctx("rename into the cache", &final_path)?;
         Ok(Fetched::Network)
     }
 

@@ -1,6 +1,8 @@
 //! One try at one archive: fresh staging, the verified streaming unpack, the checks of what
 //! came out (RUST_VERSION, the smoke compile), the stamp, and the rename into place.
 
+use std::path::Path;
+
 use super::settings::Settings;
 use super::{compiler_fingerprint, Installer, RUST_VERSION_FILE};
 use crate::archive::{unpack_component, unpack_release_zip, Extracted};
@@ -35,16 +37,7 @@ impl Installer {
             ArchiveFormat::Zip => {
                 let path = cache.fetch(transport, archive)?;
                 unpack_release_zip(&path, target, staging.root(), &archive.url, self.limits)
-                    .inspect_err(|e| {
-                        // A refused archive is not kept, verified or not: the cache holds only
-                        // what can be installed, and a refusal leaves no trace.
-                        if matches!(
-                            e,
-                            Error::UnsafeArchive { .. } | Error::CorruptArchive { .. }
-                        ) {
-                            let _ = std::fs::remove_file(&path);
-                        }
-                    })?
+                    .map_err(|e| refused_zip(e, &path, &archive.sha256))?
             }
             format => {
                 let mut out = None;
@@ -111,5 +104,25 @@ impl Installer {
         stamp.write(&staging.target_dir(target))?;
         dest.commit(staging)?;
         Ok(stamp)
+    }
+}
+
+/// After unpacking the cached zip at `path` failed with `e`: a refused archive is not kept (the
+/// cache holds only what can be installed, and a refusal leaves no trace). It is the source's
+/// doing if the file still has the SHA-256 it was published with; a file changed since it was
+/// verified is a local fault, reported as a mismatch of the cached file (and retried).
+fn refused_zip(e: Error, path: &Path, sha256: &str) -> Error {
+    if !e.discredits_source() {
+        return e;
+    }
+    let actual = crate::hash::sha256_file(path);
+    let _ = std::fs::remove_file(path);
+    match actual {
+        Ok(actual) if actual != sha256 => Error::ChecksumMismatch {
+            url: path.display().to_string(),
+            expected: sha256.to_string(),
+            actual,
+        },
+        _ => e,
     }
 }

@@ -7,14 +7,17 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use xous_sysroot::producer::DistRoot;
-use xous_sysroot::producer::{release_zip_name, UPSTREAM_DIST_SERVER};
 use xous_sysroot::producer::{unpack_component, unpack_release_zip};
 use xous_sysroot::Limits;
 use xous_sysroot::Source;
 
-use crate::support::server::TestServer;
-use crate::support::{changes, installer, snapshot, synthetic_dist, RUSTC, TARGET};
+use crate::support::server::Fault;
+use crate::support::TARGET;
+
+mod served;
+
+pub use served::through_the_installer;
+use served::{Outcome, Served};
 
 /// The corpus's directory.
 pub fn corpus_dir() -> PathBuf {
@@ -452,86 +455,6 @@ fn extract(case: &Case, dir: &Path) -> xous_sysroot::Result<()> {
     .map(|_| ())
 }
 
-/// What one case did to a full install over a good one.
-pub struct Outcome {
-    /// The case's file.
-    pub file: &'static str,
-    /// The error, or `None` if the install went through.
-    pub error: Option<String>,
-    /// Paths changed anywhere under the test's directory (lock files apart).
-    pub changed: Vec<PathBuf>,
-    /// Bytes of those paths.
-    pub changed_bytes: u64,
-    /// Whether the good install still verifies afterwards.
-    pub previous_intact: bool,
-}
-
-/// Installs a good libstd, then tries to install every case over it, each served from a real
-/// server on 127.0.0.1 (a dist server for tarballs, a release API for zips) with its own
-/// SHA-256 (or a wrong one), snapshotting the whole tree before and after each attempt.
-pub fn through_the_installer(cases: &[Case]) -> Vec<Outcome> {
-    let tmp = tempfile::tempdir().unwrap();
-    let (root, _) = synthetic_dist(tmp.path(), RUSTC, TARGET, 1000, false);
-    let server = TestServer::start(root.path());
-    let cache = tmp.path().join("cache");
-    let good = installer(&server.url(), &cache);
-    good.install().unwrap();
-    let manifest = root.read_manifest("1.96.0").unwrap().unwrap();
-    let is_lock = |p: &Path| p.extension().is_some_and(|e| e == "lock");
-    cases
-        .iter()
-        .map(|case| {
-            let sha = xous_sysroot::util::sha256_bytes(&case.bytes);
-            let sha = if case.wrong_hash { "0".repeat(64) } else { sha };
-            let mut i = installer(&server.url(), &cache);
-            i.force(true).limits(LIMITS);
-            match case.packing {
-                Packing::Zip => {
-                    let name = release_zip_name(T, "1.96.0");
-                    write(&root.path().join("download").join(&name), &case.bytes);
-                    let releases = format!(
-                        r#"[{{"tag_name":"1.96.0","assets":[{{"name":"{name}","state":"uploaded","browser_download_url":"{}/download/{name}","digest":"sha256:{sha}"}}]}}]"#,
-                        server.url()
-                    );
-                    write(&root.path().join("repos/o/r/releases"), releases.as_bytes());
-                    i.sources(vec![Source::GithubReleases {
-                        api: server.url(),
-                        repo: "o/r".into(),
-                    }]);
-                }
-                packing => {
-                    write(&root.path().join("dist/hostile").join(case.file), &case.bytes);
-                    let url = Some(format!("{UPSTREAM_DIST_SERVER}/dist/hostile/{}", case.file));
-                    let mut m = manifest.clone();
-                    let build = m.pkg.get_mut("rust-std").unwrap().target.get_mut(T).unwrap();
-                    (build.url, build.hash, build.xz_url, build.xz_hash) = if packing == Packing::TarGz {
-                        (url, Some(sha), None, None)
-                    } else {
-                        (None, None, url, Some(sha))
-                    };
-                    DistRoot::new(root.path()).write_manifest("1.96.0", &m).unwrap();
-                    i.sources(vec![Source::DistServer(server.url())]);
-                }
-            }
-            let before = snapshot(tmp.path());
-            let error = i.install().err().map(|e| e.to_string());
-            let (changed, changed_bytes) = changes(&before, &snapshot(tmp.path()), is_lock);
-            Outcome {
-                file: case.file,
-                error,
-                changed,
-                changed_bytes,
-                previous_intact: good.verify().is_ok(),
-            }
-        })
-        .collect()
-}
-
-fn write(path: &Path, bytes: &[u8]) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, bytes).unwrap();
-}
-
 #[test]
 fn the_checked_in_corpus_is_what_the_generator_makes() {
     let dir = corpus_dir();
@@ -582,25 +505,120 @@ fn every_case_is_refused_by_the_extractor_with_nothing_written_beside_staging() 
     assert!(!Path::new("/tmp/owned").exists());
 }
 
+/// Checks one outcome of a case: refused with the case's message and the archive's URL, not
+/// as "no source could provide" (no fall-through), nothing changed, no later source asked.
+fn assert_stopped(case: &Case, o: &Outcome) {
+    let err = o
+        .error
+        .as_deref()
+        .unwrap_or_else(|| panic!("{} was installed", o.file));
+    assert!(err.contains(case.expect), "{}: {err}", o.file);
+    assert!(
+        err.contains(&o.url),
+        "{}: the URL is not named: {err}",
+        o.file
+    );
+    assert!(
+        !err.contains("no source could provide"),
+        "{}: {err}",
+        o.file
+    );
+    assert_eq!(err.matches("help:").count(), 1, "{}: {err}", o.file);
+    assert!(
+        o.changed.is_empty() && o.changed_bytes == 0,
+        "{}: changed {:?}",
+        o.file,
+        o.changed
+    );
+    assert!(
+        o.previous_intact,
+        "{}: the previous install is damaged",
+        o.file
+    );
+    assert_eq!(
+        o.later_asked,
+        (0, 0),
+        "{}: a later source was asked (GitHub requests, rustc runs): {err}",
+        o.file
+    );
+}
+
 #[test]
 fn every_case_is_refused_by_an_install_and_the_tree_is_unchanged() {
     let cases = corpus();
     for o in through_the_installer(&cases) {
         let case = cases.iter().find(|c| c.file == o.file).unwrap();
-        let err = o
-            .error
-            .unwrap_or_else(|| panic!("{} was installed", o.file));
-        assert!(err.contains(case.expect), "{}: {err}", o.file);
+        assert_stopped(case, &o);
+    }
+}
+
+/// The cases whose refusal does not depend on [`LIMITS`] (the CLI runs with its own caps).
+#[cfg(feature = "cli")]
+fn without_caps(case: &Case) -> bool {
+    !case.expect.contains("decompression bomb") && !case.expect.contains("past the limit")
+}
+
+#[cfg(feature = "cli")]
+#[test]
+fn every_case_stops_the_cli_with_the_url_and_the_reason() {
+    let cases: Vec<Case> = corpus().into_iter().filter(without_caps).collect();
+    assert!(cases.len() >= 25, "{}", cases.len());
+    for o in served::through_the_cli(&cases) {
+        let case = cases.iter().find(|c| c.file == o.file).unwrap();
+        let err = o.error.as_deref().unwrap_or_default();
+        assert!(err.starts_with("error: "), "{}: {err}", o.file);
         assert!(
-            o.changed.is_empty() && o.changed_bytes == 0,
-            "{}: changed {:?}",
-            o.file,
-            o.changed
-        );
-        assert!(
-            o.previous_intact,
-            "{}: the previous install is damaged",
+            !err.contains("building it from rust-src"),
+            "{}: {err}",
             o.file
         );
+        assert_stopped(case, &o);
     }
+}
+
+/// The controls: the same sources, but the serving source fails for a reason that says nothing
+/// against its bytes (no manifest: 404; the archive's transfer cut), so the install falls
+/// through and both later sources are asked. This is what the `(0, 0)` above rules out.
+#[test]
+fn a_missing_manifest_or_a_cut_transfer_falls_through_to_the_later_sources() {
+    let s = Served::start();
+    let cache = s.tmp.path().join("cache");
+    let case = corpus()
+        .into_iter()
+        .find(|c| c.file == "dotdot.tar.xz")
+        .unwrap();
+    let published = s.publish(&case);
+    let missing = Source::DistServer(format!("{}/nothing-here", s.server.url()));
+    let path = published.url.strip_prefix(&s.server.url()).unwrap();
+    s.server.fault_always(path, Fault::CutAfter(40));
+    for source in [missing, published.source] {
+        let before = s.later.asked();
+        let err = s.installer(source.clone(), &cache).install().unwrap_err();
+        let now = s.later.asked();
+        let text = err.to_string();
+        assert!(
+            text.starts_with("no source could provide"),
+            "{source}: {text}"
+        );
+        assert!(!text.contains("escapes the install directory"), "{text}");
+        assert!(now.0 > before.0, "{source}: GitHub not asked: {text}");
+        #[cfg(feature = "build")]
+        assert!(now.1 > before.1, "{source}: no build started: {text}");
+    }
+}
+
+#[cfg(feature = "cli")]
+#[test]
+fn the_cli_falls_through_past_a_dist_server_without_the_release() {
+    let s = Served::start();
+    let missing = Source::DistServer(format!("{}/nothing-here", s.server.url()));
+    let out = s
+        .cli(&missing, &s.tmp.path().join("cli-cache"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("no source could provide"), "{stderr}");
+    let (github, rustc_runs) = s.later.asked();
+    assert!(github > 0 && rustc_runs > 0, "{stderr}");
 }
