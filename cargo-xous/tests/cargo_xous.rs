@@ -313,3 +313,78 @@ fn missing_rust_src_is_a_clear_error_and_installs_nothing() {
     assert!(stderr.contains("help:"), "{}", text(&out));
     assert!(!cache.join("sysroots").join(rustc_dir_name()).exists());
 }
+
+#[test]
+fn a_dist_server_serving_a_hostile_archive_stops_the_build_before_any_libstd_build() {
+    use xous_sysroot::producer::{DistRoot, RustStd, UPSTREAM_DIST_SERVER};
+    let dir = tempfile::tempdir().unwrap();
+    // A dist root (a local path, which is consulted offline too) publishing rust-std for
+    // Debian's exact rustc, whose xz is the corpus's `..` archive under its own SHA-256: the
+    // server vouches for it.
+    let rustc = xous_sysroot::Rustc::new(RUSTC).version().unwrap();
+    let files = dir.path().join("files/lib/rustlib").join(TARGET);
+    std::fs::create_dir_all(files.join("lib")).unwrap();
+    std::fs::write(files.join("lib/libstd.rlib"), b"std").unwrap();
+    let root = DistRoot::new(dir.path().join("dist-root"));
+    let identity = rustc.identity();
+    root.add_rust_std(&RustStd {
+        release: &rustc.release,
+        rustc: &identity,
+        commit_hash: rustc.commit_hash.as_deref(),
+        date: "2026-05-25",
+        target: TARGET,
+        files: &files,
+        gz: false,
+    })
+    .unwrap();
+    let hostile = workspace().join("xous-sysroot/tests/data/hostile/dotdot.tar.xz");
+    let served = root.path().join("dist/hostile/dotdot.tar.xz");
+    std::fs::create_dir_all(served.parent().unwrap()).unwrap();
+    std::fs::copy(&hostile, &served).unwrap();
+    let mut manifest = root.read_manifest(&rustc.release).unwrap().unwrap();
+    let build = manifest
+        .pkg
+        .get_mut("rust-std")
+        .unwrap()
+        .target
+        .get_mut(TARGET)
+        .unwrap();
+    build.xz_url = Some(format!("{UPSTREAM_DIST_SERVER}/dist/hostile/dotdot.tar.xz"));
+    build.xz_hash = Some(xous_sysroot::util::sha256_file(&served).unwrap());
+    root.write_manifest(&rustc.release, &manifest).unwrap();
+
+    let project = copy_example(dir.path());
+    let cache = dir.path().join("cache");
+    // The build from rust-src is on (cargo-xous's default): the refusal must come before it.
+    let out = cargo_xous(&project, &cache, &["build"])
+        .env("XOUS_SYSROOT_DIST_SERVER", root.path())
+        .env_remove("XOUS_SYSROOT_BUILD_FROM_SOURCE")
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let url = format!("{}/dist/hostile/dotdot.tar.xz", root.path().display());
+    assert!(
+        stderr.contains(&format!("refusing archive '{url}'")),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        stderr.contains("escapes the install directory with '..'"),
+        "{}",
+        text(&out)
+    );
+    assert!(!stderr.contains(BUILD_NOTICE), "{}", text(&out));
+    assert!(!cache.join("builds").exists(), "a libstd build started");
+    assert!(!cache
+        .join("sysroots")
+        .join(rustc_dir_name())
+        .join("lib/rustlib")
+        .join(TARGET)
+        .exists());
+    assert!(
+        !project.join("target").join(TARGET).exists(),
+        "{}",
+        text(&out)
+    );
+}
