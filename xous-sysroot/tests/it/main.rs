@@ -5,6 +5,7 @@ mod support;
 
 mod chaos;
 mod cli;
+mod durability;
 mod fall_through;
 mod faults;
 mod from_source;
