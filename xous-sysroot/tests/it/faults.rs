@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use xous_sysroot::{Error, InstallStatus};
 
 use crate::support::server::{Fault, TestServer};
-use crate::support::{installer, snapshot, synthetic_dist, url_path, RUSTC, TARGET};
+use crate::support::{damage_cached, installer, snapshot, synthetic_dist, url_path, RUSTC, TARGET};
 
 struct Fixture {
     tmp: tempfile::TempDir,
@@ -338,4 +338,31 @@ fn https_to_a_plain_http_port_fails_fast_and_says_tls() {
     assert!(matches!(err, Error::Unreachable { .. }), "{err}");
     assert!(err.to_string().contains("': TLS failed: "), "{err}");
     assert!(err.to_string().contains("use an http:// URL"), "{err}");
+}
+
+#[test]
+fn a_cached_archive_damaged_on_disk_is_fetched_again_not_blamed_on_the_source() {
+    let f = fixture(200_000);
+    installer(&f.server.url(), &f.cache()).install().unwrap();
+    let cached = std::fs::read_dir(f.cache().join("downloads"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_none())
+        .unwrap();
+    let bytes = damage_cached(&cached, || {
+        let mut once = installer(&f.server.url(), &f.cache());
+        once.force(true).install().unwrap_err()
+    });
+    assert_eq!(f.server.requests(".tar.xz").len(), 1);
+    // With a retry: fetched from the server again and installed.
+    let (mut i, errors) = f.retrying(1);
+    i.force(true);
+    assert_eq!(i.install().unwrap().status, InstallStatus::Installed);
+    assert_eq!(std::fs::read(&cached).unwrap(), bytes);
+    assert_eq!(f.server.requests(".tar.xz").len(), 2);
+    assert!(
+        errors.lock().unwrap()[0].starts_with("checksum mismatch for '"),
+        "{:?}",
+        errors.lock().unwrap()
+    );
 }

@@ -126,6 +126,22 @@ fn a_digest_less_asset_is_refused_unless_pinned_and_then_checked_against_the_pin
 }
 
 #[test]
+fn a_cached_zip_damaged_on_disk_is_a_local_mismatch_and_fetched_again() {
+    let site = Site::new("1.96.0");
+    let cache = site.tmp.path().join("cache");
+    site.installer("1.96.0", &cache).install().unwrap();
+    let cached = cache.join("downloads").join(&site.sha["1.96.0.10"]);
+    let mut i = site.installer("1.96.0", &cache);
+    i.force(true);
+    // Not blamed on the release: a mismatch of the cached zip, which is removed.
+    let bytes = crate::support::damage_cached(&cached, || i.install().unwrap_err());
+    // Cut again: with a retry it is fetched again and installed.
+    i.retries(1);
+    assert_eq!(marker(&i.install().unwrap()), "1.96.0.10");
+    assert_eq!(std::fs::read(&cached).unwrap(), bytes);
+}
+
+#[test]
 fn a_pin_that_contradicts_the_published_digest_is_refused_before_downloading() {
     let site = Site::new("1.96.0");
     let cache = site.tmp.path().join("cache");

@@ -150,3 +150,20 @@ pub fn changes(
     }
     (paths, bytes)
 }
+
+/// Cuts the verified archive `cached` in half, as a crash or a bad disk might, runs `install`
+/// without a retry, and checks what it must say: a checksum mismatch naming the cached file
+/// (a local fault, not the source's corrupt archive), with the file removed. Leaves it cut
+/// again for the caller's retry, and returns its good bytes.
+pub fn damage_cached(cached: &Path, install: impl FnOnce() -> xous_sysroot::Error) -> Vec<u8> {
+    let bytes = std::fs::read(cached).unwrap();
+    std::fs::write(cached, &bytes[..bytes.len() / 2]).unwrap();
+    let err = install();
+    let xous_sysroot::Error::ChecksumMismatch { url, .. } = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(*url, cached.display().to_string());
+    assert!(!cached.exists());
+    std::fs::write(cached, &bytes[..bytes.len() / 2]).unwrap();
+    bytes
+}
