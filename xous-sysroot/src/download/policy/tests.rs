@@ -39,3 +39,84 @@ fn classifies_urls() {
         Err(Error::UnsupportedUrl { .. })
     ));
 }
+
+#[test]
+fn the_credential_goes_only_to_its_own_origin() {
+    let policy = Policy::new(false).with_bearer("https://api.github.com", "t0ken".into());
+    assert_eq!(
+        policy
+            .authorization("https://api.github.com/repos/o/r/releases?page=2")
+            .as_deref(),
+        Some("Bearer t0ken")
+    );
+    // Origins compare case-insensitively.
+    assert!(policy
+        .authorization("https://API.GitHub.com/repos")
+        .is_some());
+    for elsewhere in [
+        "https://objects.githubusercontent.com/x.zip",
+        "https://api.github.com.example.com/repos",
+        "https://api.github.com:8443/repos",
+        "http://api.github.com/repos",
+        "https://evil.example/?https://api.github.com",
+        "file:///etc/passwd",
+    ] {
+        assert_eq!(policy.authorization(elsewhere), None, "{elsewhere}");
+    }
+    assert_eq!(
+        Policy::new(false).authorization("https://api.github.com/"),
+        None
+    );
+    // The token never shows in debug output.
+    assert!(!format!("{policy:?}").contains("t0ken"));
+}
+
+#[test]
+fn a_redirect_keeps_the_credential_on_its_origin() {
+    let api = "http://127.0.0.1:4000";
+    let policy = Policy::new(false).with_bearer(api, "t0ken".into());
+    // API host → asset host on another port: the next request carries no credential.
+    let asset = policy
+        .redirect(
+            &format!("{api}/repos/o/r/releases/download/1/x.zip"),
+            "http://127.0.0.1:4001/bounce/x.zip",
+        )
+        .unwrap();
+    assert_eq!(asset, "http://127.0.0.1:4001/bounce/x.zip");
+    assert_eq!(policy.authorization(&asset), None);
+    // A relative redirect stays on the origin, and so does the credential.
+    let back = policy.redirect(&format!("{api}/a/b"), "/c").unwrap();
+    assert_eq!(back, format!("{api}/c"));
+    assert!(policy.authorization(&back).is_some());
+}
+
+#[test]
+fn a_redirect_is_checked_like_a_given_url() {
+    let policy = Policy::new(false);
+    let from = "https://example.com/dist/x.tar.xz";
+    assert_eq!(
+        policy.redirect(from, "https://cdn.example/x").unwrap(),
+        "https://cdn.example/x"
+    );
+    // Plain http to another host: refused, naming the target.
+    let err = policy
+        .redirect(from, "http://downloads.example.com/x")
+        .unwrap_err();
+    assert!(matches!(&err, Error::InsecureUrl { url } if url == "http://downloads.example.com/x"));
+    // A local file: refused, naming where the redirect came from.
+    let err = policy.redirect(from, "file:///etc/passwd").unwrap_err();
+    assert!(matches!(&err, Error::UnsupportedUrl { .. }), "{err}");
+    assert!(err.to_string().contains(from), "{err}");
+    // Another scheme: refused.
+    assert!(matches!(
+        policy.redirect(from, "ftp://example.com/x"),
+        Err(Error::UnsupportedUrl { .. })
+    ));
+    // With plain http allowed, http to another host is followed.
+    assert_eq!(
+        Policy::new(true)
+            .redirect(from, "http://mirror.example/x")
+            .unwrap(),
+        "http://mirror.example/x"
+    );
+}
