@@ -183,13 +183,7 @@ impl<R: Read> Read for Tee<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         // A full disk here is a local problem, not a transport one: report it as such.
-        let local = |e: io::Error| {
-            io::Error::other(TransportError {
-                url: String::new(),
-                message: e.to_string(),
-                local_write: Some((self.path.clone(), e.kind())),
-            })
-        };
+        let local = |e: io::Error| TransportError::local_write(self.path.clone(), &e);
         if n == 0 {
             self.out.flush().map_err(local)?;
         } else {

@@ -206,6 +206,38 @@ fn redirect_loops_and_plain_http_are_refused() {
 }
 
 #[test]
+fn a_redirect_chain_past_the_limit_fails_naming_its_last_url() {
+    let f = fixture(1000);
+    // The archive → /hop/1 → /hop/2 → … : each hop a new URL, none ever a body.
+    let hop = |n: usize| format!("/hop/{n}");
+    f.server.fault_always(&f.xz_path, Fault::Redirect(hop(1)));
+    for n in 1..=12 {
+        f.server.fault_always(&hop(n), Fault::Redirect(hop(n + 1)));
+    }
+    let err = installer(&f.server.url(), &f.cache())
+        .install()
+        .unwrap_err();
+    // Eight redirects are followed; the ninth is not, and the error names the URL that sent it
+    // and where it led.
+    let last = format!("{}{}", f.server.url(), hop(8));
+    assert!(
+        matches!(&err, Error::Network { url, .. } if *url == last),
+        "{err}"
+    );
+    let text = err.to_string();
+    assert!(text.contains("more than 8 redirects"), "{text}");
+    assert!(
+        text.contains(&format!("redirects to '{}{}'", f.server.url(), hop(9))),
+        "{text}"
+    );
+    for n in 1..=8 {
+        assert_eq!(f.server.seen_requests(&hop(n)).len(), 1, "{}", hop(n));
+    }
+    assert!(f.server.seen_requests(&hop(9)).is_empty());
+    assert!(!f.installed());
+}
+
+#[test]
 fn a_failing_xz_falls_back_to_the_gz() {
     let tmp = tempfile::tempdir().unwrap();
     let (root, published) = synthetic_dist(tmp.path(), RUSTC, TARGET, 1000, true);
