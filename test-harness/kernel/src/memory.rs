@@ -133,7 +133,8 @@ fn is_mapped(entry: usize) -> bool {
     entry & (PTE_V | PTE_GUARD) != 0
 }
 
-fn flush_tlb() {
+/// Makes the hart see page table changes (`sfence.vma`).
+pub fn flush_tlb() {
     unsafe { core::arch::asm!("sfence.vma") };
 }
 
