@@ -93,14 +93,14 @@ fn map_segment(segment: &Segment) -> Result<(), LoadError> {
         let page = memory::map_fresh_page(va, flags).map_err(|_| LoadError::OutOfMemory)?;
         // The part of the file image that falls in this page, if any.
         let lo = va.max(vaddr) - vaddr;
-        let hi = (va + PAGE).min(vaddr + segment.data.len()).saturating_sub(vaddr);
+        let hi = (va + PAGE)
+            .min(vaddr + segment.data.len())
+            .saturating_sub(vaddr);
         if let Some(bytes) = segment.data.get(lo..hi) {
             let dst = page + (vaddr + lo - va);
             // SAFETY: `page` is a whole physical page just mapped for `va`, and
             // `vaddr + lo .. vaddr + hi` lies within `va .. va + PAGE`.
-            unsafe {
-                core::ptr::copy_nonoverlapping(bytes.as_ptr(), dst as *mut u8, bytes.len())
-            };
+            unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), dst as *mut u8, bytes.len()) };
         }
         va += PAGE;
     }
