@@ -5,8 +5,8 @@
 //! `p_filesz <= p_memsz`, `p_vaddr + p_memsz` without overflow) and, when there is one,
 //! the section header table and its string table. What it returns can then be read
 //! without further checks: [`Elf::load_segments`] and [`Elf::section_addr`] cannot fail.
-//! The kernel loads the firmware with it; the host is fuzzed against it
-//! (`test-harness/fuzz`).
+//! The kernel loads the firmware with it, the host checks a file with it before booting
+//! it, and `test-harness/fuzz` fuzzes it.
 
 use core::fmt;
 
@@ -281,11 +281,6 @@ impl<'a> Elf<'a> {
             shdrs,
             shstrtab,
         })
-    }
-
-    /// The whole file.
-    pub fn bytes(&self) -> &'a [u8] {
-        self.bytes
     }
 
     /// `e_entry`.
