@@ -1,28 +1,20 @@
-//! The checks made on a file before it is booted: an executable RISC-V 32 ELF.
+//! The checks made on a file before it is booted: the kernel's own ELF checks
+//! ([`xous_test_protocol::elf`]), so a file the kernel would refuse never reaches the emulator.
 
 use crate::HarnessError;
 use std::path::Path;
+use xous_test_protocol::elf::Elf;
 
-/// Fails with a clear message unless `path` is a 32-bit little-endian RISC-V executable.
+/// Fails with a clear message unless `path` is an ELF the test kernel can load: a 32-bit
+/// little-endian RISC-V executable whose program headers and segments lie in the file.
 pub fn check_firmware(path: &Path) -> Result<Vec<u8>, HarnessError> {
     let bytes = std::fs::read(path).map_err(|e| HarnessError::io("read the firmware", path, e))?;
-    let why = if bytes.len() < 52 || &bytes[..4] != b"\x7fELF" {
-        Some("it is not an ELF file")
-    } else if bytes[4] != 1 || bytes[5] != 1 {
-        Some("it is not a 32-bit little-endian ELF")
-    } else if u16::from_le_bytes([bytes[18], bytes[19]]) != 0xf3 {
-        Some("it is not a RISC-V ELF")
-    } else if u16::from_le_bytes([bytes[16], bytes[17]]) != 2 {
-        Some("it is not an executable (ELF type is not EXEC)")
-    } else {
-        None
-    };
-    match why {
-        Some(why) => Err(HarnessError::NotFirmware {
+    match Elf::parse(&bytes) {
+        Ok(_) => Ok(bytes),
+        Err(why) => Err(HarnessError::NotFirmware {
             path: path.to_path_buf(),
             why,
         }),
-        None => Ok(bytes),
     }
 }
 
@@ -36,7 +28,10 @@ mod tests {
         let text = dir.path().join("notes.txt");
         std::fs::write(&text, "hello").unwrap();
         let err = check_firmware(&text).unwrap_err().to_string();
-        assert!(err.contains("not an ELF"), "{err}");
+        assert!(err.contains("too short for an ELF file"), "{err}");
+        std::fs::write(&text, "hello ".repeat(20)).unwrap();
+        let err = check_firmware(&text).unwrap_err().to_string();
+        assert!(err.contains("not an ELF file"), "{err}");
         // This test binary is a 64-bit host ELF.
         let me = std::env::current_exe().unwrap();
         let err = check_firmware(&me).unwrap_err().to_string();

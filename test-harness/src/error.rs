@@ -21,7 +21,7 @@ pub enum HarnessError {
         /// The file.
         path: PathBuf,
         /// What is wrong with it.
-        why: &'static str,
+        why: xous_test_protocol::elf::ElfError,
     },
     /// The firmware does not fit in the emulated RAM.
     #[error("the firmware ({firmware_len} bytes) does not fit in {ram_mib} MiB of RAM (needs about {needed_mib} MiB)\nhelp: raise the RAM size (xous-run --ram-mib)")]

@@ -41,7 +41,7 @@ fn put_raw(byte: u8) {
 
 /// Writes `bytes` on `channel`.
 pub fn write(channel: Channel, bytes: &[u8]) {
-    let current = CURRENT.get();
+    let mut current = CURRENT.borrow();
     if *current != Some(channel) {
         *current = Some(channel);
         put_raw(SWITCH);

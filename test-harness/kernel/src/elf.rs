@@ -1,7 +1,11 @@
-//! Loads the firmware ELF (placed raw in RAM by the host) into the process.
+//! Loads the firmware ELF (placed raw in RAM by the host) into the process: the file is
+//! read as one `&[u8]` and checked by [`xous_test_protocol::elf`]; this module only adds
+//! the process's address range and maps the pages.
 
 use crate::boot::BootBlock;
 use crate::memory::{self, PAGE, PTE_R, PTE_W, PTE_X, USER_MAX};
+use core::fmt;
+use xous_test_protocol::elf::{Elf, ElfError, Segment, PF_R, PF_W, PF_X};
 
 /// What the loader found: where to start and where unwinding tables are.
 pub struct Image {
@@ -9,124 +13,96 @@ pub struct Image {
     pub eh_frame: usize,
 }
 
-struct Bytes {
-    base: usize,
-    len: usize,
+/// Why the firmware cannot be loaded (the kernel prints it and ends the run with 125).
+pub enum LoadError {
+    /// The file is not a firmware ELF.
+    Elf(ElfError),
+    /// A `PT_LOAD` segment lies outside the user range (page 0 is never mapped).
+    OutsideUserRange { vaddr: u32, end: u32 },
+    /// The free pages ran out while mapping the segments.
+    OutOfMemory,
 }
 
-impl Bytes {
-    fn u16(&self, off: usize) -> Result<usize, &'static str> {
-        self.get(off, 2)
-            .map(|p| unsafe { (p as *const u16).read_unaligned() } as usize)
-    }
-    fn u32(&self, off: usize) -> Result<usize, &'static str> {
-        self.get(off, 4)
-            .map(|p| unsafe { (p as *const u32).read_unaligned() } as usize)
-    }
-    fn get(&self, off: usize, n: usize) -> Result<usize, &'static str> {
-        match off.checked_add(n) {
-            Some(end) if end <= self.len => Ok(self.base + off),
-            _ => Err("the ELF file is truncated"),
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::Elf(e) => write!(f, "{e}"),
+            LoadError::OutsideUserRange { vaddr, end } => write!(
+                f,
+                "a PT_LOAD segment ({vaddr:#x}..{end:#x}) lies outside the user address range \
+                 {PAGE:#x}..{USER_MAX:#x}"
+            ),
+            LoadError::OutOfMemory => write!(
+                f,
+                "not enough RAM for the firmware's segments (xous-run --ram-mib raises it)"
+            ),
         }
     }
 }
 
-const PT_LOAD: usize = 1;
-const EM_RISCV: usize = 0xf3;
+/// The firmware file the host loaded.
+fn firmware(boot: &BootBlock) -> &'static [u8] {
+    // SAFETY: `BootBlock::from_words` checked that the range lies in RAM above the boot
+    // block; the host wrote the file there before the kernel started, and the kernel never
+    // writes it (free pages start after it, `boot::free_start`).
+    unsafe {
+        core::slice::from_raw_parts(
+            boot.firmware_addr as usize as *const u8,
+            boot.firmware_len as usize,
+        )
+    }
+}
 
 /// Maps every `PT_LOAD` segment and finds `.eh_frame`.
-pub fn load(boot: &BootBlock) -> Result<Image, &'static str> {
-    let f = Bytes {
-        base: boot.firmware_addr as usize,
-        len: boot.firmware_len as usize,
-    };
-    let ident = f.get(0, 16)?;
-    let ident = unsafe { core::slice::from_raw_parts(ident as *const u8, 16) };
-    if &ident[..4] != b"\x7fELF" {
-        return Err("not an ELF file");
+pub fn load(boot: &BootBlock) -> Result<Image, LoadError> {
+    let elf = Elf::parse(firmware(boot)).map_err(LoadError::Elf)?;
+    for segment in elf.load_segments() {
+        if (segment.vaddr as usize) < PAGE || segment.end() as usize > USER_MAX {
+            return Err(LoadError::OutsideUserRange {
+                vaddr: segment.vaddr,
+                end: segment.end(),
+            });
+        }
     }
-    if ident[4] != 1 || ident[5] != 1 {
-        return Err("not a 32-bit little-endian ELF");
+    for segment in elf.load_segments() {
+        map_segment(&segment)?;
     }
-    if f.u16(18)? != EM_RISCV {
-        return Err("not a RISC-V ELF");
-    }
-    let entry = f.u32(24)?;
-    let phoff = f.u32(28)?;
-    let phentsize = f.u16(42)?;
-    let phnum = f.u16(44)?;
-    let mut loaded = 0;
-    for i in 0..phnum {
-        let ph = phoff + i * phentsize;
-        if f.u32(ph)? != PT_LOAD {
-            continue;
-        }
-        let offset = f.u32(ph + 4)?;
-        let vaddr = f.u32(ph + 8)?;
-        let filesz = f.u32(ph + 16)?;
-        let memsz = f.u32(ph + 20)?;
-        let pflags = f.u32(ph + 24)?;
-        if filesz > memsz || vaddr < PAGE || vaddr.saturating_add(memsz) > USER_MAX {
-            return Err("a PT_LOAD segment lies outside the user address range");
-        }
-        let src = f.get(offset, filesz)?;
-        let mut flags = 0;
-        if pflags & 4 != 0 {
-            flags |= PTE_R;
-        }
-        if pflags & 2 != 0 {
-            flags |= PTE_W | PTE_R;
-        }
-        if pflags & 1 != 0 {
-            flags |= PTE_X;
-        }
-        let first = vaddr & !(PAGE - 1);
-        let end = vaddr + memsz;
-        let mut va = first;
-        while va < end {
-            let page = memory::map_fresh_page(va, flags)
-                .map_err(|_| "not enough RAM for the firmware's segments")?;
-            // Copy the part of the file image that falls in this page.
-            let lo = va.max(vaddr);
-            let hi = (va + PAGE).min(vaddr + filesz);
-            if lo < hi {
-                unsafe {
-                    core::ptr::copy_nonoverlapping(
-                        (src + (lo - vaddr)) as *const u8,
-                        (page + (lo - va)) as *mut u8,
-                        hi - lo,
-                    )
-                };
-            }
-            va += PAGE;
-        }
-        loaded += 1;
-    }
-    if loaded == 0 {
-        return Err("the ELF has no loadable segments");
-    }
-    unsafe { core::arch::asm!("sfence.vma") };
+    memory::flush_tlb();
     Ok(Image {
-        entry,
-        eh_frame: find_section(&f, b".eh_frame").unwrap_or(0),
+        entry: elf.entry() as usize,
+        eh_frame: elf.section_addr(b".eh_frame").unwrap_or(0) as usize,
     })
 }
 
-/// Virtual address of the section called `name`, if any.
-fn find_section(f: &Bytes, name: &[u8]) -> Option<usize> {
-    let shoff = f.u32(32).ok()?;
-    let shentsize = f.u16(46).ok()?;
-    let shnum = f.u16(48).ok()?;
-    let shstrndx = f.u16(50).ok()?;
-    let strtab = f.u32(shoff + shstrndx * shentsize + 16).ok()?;
-    for i in 0..shnum {
-        let sh = shoff + i * shentsize;
-        let name_off = strtab + f.u32(sh).ok()?;
-        let p = f.get(name_off, name.len() + 1).ok()?;
-        let candidate = unsafe { core::slice::from_raw_parts(p as *const u8, name.len() + 1) };
-        if &candidate[..name.len()] == name && candidate[name.len()] == 0 {
-            return f.u32(sh + 12).ok();
-        }
+/// Maps the pages of `segment` (inside the user range) and copies its file bytes in.
+fn map_segment(segment: &Segment) -> Result<(), LoadError> {
+    let mut flags = 0;
+    if segment.flags & PF_R != 0 {
+        flags |= PTE_R;
     }
-    None
+    if segment.flags & PF_W != 0 {
+        flags |= PTE_W | PTE_R;
+    }
+    if segment.flags & PF_X != 0 {
+        flags |= PTE_X;
+    }
+    let vaddr = segment.vaddr as usize;
+    let end = segment.end() as usize;
+    let mut va = vaddr & !(PAGE - 1);
+    while va < end {
+        let page = memory::map_fresh_page(va, flags).map_err(|_| LoadError::OutOfMemory)?;
+        // The part of the file image that falls in this page, if any.
+        let lo = va.max(vaddr) - vaddr;
+        let hi = (va + PAGE)
+            .min(vaddr + segment.data.len())
+            .saturating_sub(vaddr);
+        if let Some(bytes) = segment.data.get(lo..hi) {
+            let dst = page + (vaddr + lo - va);
+            // SAFETY: `page` is a whole physical page just mapped for `va`, and
+            // `vaddr + lo .. vaddr + hi` lies within `va .. va + PAGE`.
+            unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), dst as *mut u8, bytes.len()) };
+        }
+        va += PAGE;
+    }
+    Ok(())
 }

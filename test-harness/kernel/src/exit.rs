@@ -18,7 +18,7 @@ static EXIT_DEVICE: Global<bool> = Global::new(true);
 
 /// Learns from the boot block whether the platform has the exit device.
 pub fn init(boot: &BootBlock) {
-    *EXIT_DEVICE.get() = boot.has_exit_device();
+    *EXIT_DEVICE.borrow() = boot.has_exit_device();
 }
 
 /// Instructions retired since reset (64-bit, read race-free).
@@ -45,7 +45,7 @@ fn finish(kind: ExitKind, code: u32) -> ! {
         instret: Some(instret()),
     };
     let _ = writeln!(console::Writer(Channel::Exit), "{record}");
-    if *EXIT_DEVICE.get() {
+    if *EXIT_DEVICE.borrow() {
         let value = if code == 0 {
             FINISHER_PASS
         } else {

@@ -19,7 +19,7 @@ use crate::abi::result::{
     SCALAR2, SCALAR5, SERVER_ID,
 };
 use crate::abi::{XousError, PID};
-use crate::global::Global;
+use crate::global::{Borrowed, Global};
 use crate::memory;
 use crate::sched::{self, Wait};
 use crate::syscall::{error, Outcome, Reply};
@@ -86,8 +86,9 @@ static IPC: Global<Ipc> = Global::new(Ipc {
     random: 0x2545_f491,
 });
 
-fn ipc() -> &'static mut Ipc {
-    IPC.get()
+#[track_caller]
+fn ipc() -> Borrowed<'static, Ipc> {
+    IPC.borrow()
 }
 
 fn sid_of(words: [usize; 4]) -> [u32; 4] {
@@ -200,9 +201,10 @@ pub fn disconnect(cid: usize) -> Outcome {
     if crate::services::is_service(cid) {
         return Outcome::Reply(Reply::new(&[OK]));
     }
+    let mut ipc = ipc();
     match cid
         .checked_sub(FIRST_CID)
-        .and_then(|i| ipc().connections.get_mut(i))
+        .and_then(|i| ipc.connections.get_mut(i))
     {
         Some(c @ Some(_)) => {
             *c = None;
@@ -277,14 +279,14 @@ pub fn send(m: [usize; 7], try_send: bool) -> Outcome {
         return Outcome::Reply(error(XousError::InvalidSyscall));
     }
     if is_memory(invoke) {
-        if m[3] % memory::PAGE != 0 || m[4] % memory::PAGE != 0 {
+        if !m[3].is_multiple_of(memory::PAGE) || !m[4].is_multiple_of(memory::PAGE) {
             return Outcome::Reply(error(XousError::BadAlignment));
         }
         if let Err(e) = memory::check_message_buffer(m[3], m[4]) {
             return Outcome::Reply(error(e));
         }
     }
-    let ipc = ipc();
+    let mut ipc = ipc();
     let Some(i) = ipc.messages.iter().position(|x| x.state == MsgState::Free) else {
         if try_send {
             return Outcome::Reply(error(XousError::ServerQueueFull));
@@ -301,6 +303,7 @@ pub fn send(m: [usize; 7], try_send: bool) -> Outcome {
         invoke,
         words: [m[2], m[3], m[4], m[5], m[6]],
     };
+    drop(ipc);
     if let Some(receiver) = sched::oldest_waiter(Wait::Receive(slot)) {
         let env = deliver(i);
         sched::wake(receiver, &env);

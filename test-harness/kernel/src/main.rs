@@ -10,7 +10,8 @@
 //!
 //! Reading order:
 //! 1. this file: the entry, the trap vector (assembly) and [`kmain`], the boot sequence;
-//! 2. [`global`]: the one rule (single hart, interrupts off) behind all mutable state;
+//! 2. [`global`]: the one rule (single hart, interrupts off) behind all mutable state,
+//!    and the borrow check that keeps two `&mut` to it from existing;
 //! 3. [`boot`], [`memory`], [`elf`]: the boot block, physical pages and the page table,
 //!    loading the firmware;
 //! 4. [`trap`]: machine setup and the trap handler, which sends ecalls to

@@ -9,7 +9,7 @@
 
 use crate::abi::XousError;
 use crate::boot::{self, BootBlock};
-use crate::global::Global;
+use crate::global::{Borrowed, Global};
 
 pub const PAGE: usize = 4096;
 pub const HEAP_BASE: usize = 0x2000_0000;
@@ -56,20 +56,23 @@ static MEM: Global<Memory> = Global::new(Memory {
     mmap_next: MMAP_BASE,
 });
 
-fn mem() -> &'static mut Memory {
-    MEM.get()
+#[track_caller]
+fn mem() -> Borrowed<'static, Memory> {
+    MEM.borrow()
 }
 
 /// Takes the RAM above the firmware image as the free page pool and makes the root table.
 pub fn init(boot: &BootBlock) {
-    let m = mem();
+    let mut m = mem();
     m.next_free = boot::free_start(boot);
     m.end = boot.ram_end as usize & !(PAGE - 1);
     m.free_pages = (m.end - m.next_free) / PAGE;
-    m.root = match alloc_page() {
+    drop(m);
+    let root = match alloc_page() {
         Some(p) => p,
         None => crate::exit::kernel_failure(format_args!("no RAM left for the page table")),
     };
+    mem().root = root;
 }
 
 /// The `satp` value that selects the process's page table (Sv32).
@@ -79,7 +82,7 @@ pub fn satp() -> usize {
 
 /// A zeroed physical page, or `None` when RAM is exhausted.
 pub fn alloc_page() -> Option<usize> {
-    let m = mem();
+    let mut m = mem();
     let page = if m.free_list != 0 {
         let p = m.free_list;
         m.free_list = unsafe { *(p as *const usize) };
@@ -97,7 +100,7 @@ pub fn alloc_page() -> Option<usize> {
 }
 
 fn free_page(page: usize) {
-    let m = mem();
+    let mut m = mem();
     unsafe { *(page as *mut usize) = m.free_list };
     m.free_list = page;
     m.free_pages += 1;
@@ -133,7 +136,8 @@ fn is_mapped(entry: usize) -> bool {
     entry & (PTE_V | PTE_GUARD) != 0
 }
 
-fn flush_tlb() {
+/// Makes the hart see page table changes (`sfence.vma`).
+pub fn flush_tlb() {
     unsafe { core::arch::asm!("sfence.vma") };
 }
 
@@ -165,7 +169,7 @@ pub fn map_fresh(va: usize, len: usize, flags: usize) -> Result<(), XousError> {
 }
 
 fn check_user_range(va: usize, len: usize) -> Result<(), XousError> {
-    if va % PAGE != 0 || len % PAGE != 0 {
+    if !va.is_multiple_of(PAGE) || !len.is_multiple_of(PAGE) {
         return Err(XousError::BadAlignment);
     }
     if len == 0 || va < USER_MIN || va.checked_add(len).is_none_or(|end| end > USER_MAX) {
@@ -178,8 +182,8 @@ fn check_user_range(va: usize, len: usize) -> Result<(), XousError> {
 /// is 0. Returns the virtual address.
 pub fn map_anonymous(va: usize, len: usize, flags: usize) -> Result<usize, XousError> {
     let len = (len + PAGE - 1) & !(PAGE - 1);
-    let m = mem();
     let va = if va == 0 {
+        let mut m = mem();
         if m.mmap_next + len > MMAP_LIMIT {
             return Err(XousError::OutOfMemory);
         }
@@ -245,13 +249,16 @@ pub fn is_guard_page(va: usize) -> bool {
 /// `IncreaseHeap`: grows the heap by `len` bytes; returns (heap base, heap length).
 pub fn increase_heap(len: usize) -> Result<(usize, usize), XousError> {
     let len = (len + PAGE - 1) & !(PAGE - 1);
-    let m = mem();
-    let new_top = m.heap_top.checked_add(len).ok_or(XousError::OutOfMemory)?;
-    if new_top - HEAP_BASE > m.heap_max || new_top > HEAP_LIMIT {
+    let (top, max) = {
+        let m = mem();
+        (m.heap_top, m.heap_max)
+    };
+    let new_top = top.checked_add(len).ok_or(XousError::OutOfMemory)?;
+    if new_top - HEAP_BASE > max || new_top > HEAP_LIMIT {
         return Err(XousError::OutOfMemory);
     }
-    map_fresh(m.heap_top, len, PTE_R | PTE_W)?;
-    m.heap_top = new_top;
+    map_fresh(top, len, PTE_R | PTE_W)?;
+    mem().heap_top = new_top;
     Ok((HEAP_BASE, new_top - HEAP_BASE))
 }
 
@@ -263,7 +270,7 @@ pub fn heap_limits() -> (usize, usize) {
 
 /// Sets the heap maximum (never below the current size).
 pub fn set_heap_max(max: usize) -> Result<(), XousError> {
-    let m = mem();
+    let mut m = mem();
     if max < m.heap_top - HEAP_BASE || max > HEAP_LIMIT - HEAP_BASE {
         return Err(XousError::InvalidLimit);
     }
@@ -334,17 +341,17 @@ pub fn map_params(boot: &BootBlock) -> usize {
 
 /// `DecreaseHeap`: gives back the top `len` bytes of the heap (page aligned).
 pub fn decrease_heap(len: usize) -> Result<(), XousError> {
-    if len % PAGE != 0 {
+    if !len.is_multiple_of(PAGE) {
         return Err(XousError::BadAlignment);
     }
-    let m = mem();
-    if len > m.heap_top - HEAP_BASE {
+    let top = mem().heap_top;
+    if len > top - HEAP_BASE {
         return Err(XousError::OutOfMemory);
     }
     if len == 0 {
         return Ok(());
     }
-    unmap(m.heap_top - len, len)?;
+    unmap(top - len, len)?;
     mem().heap_top -= len;
     Ok(())
 }

@@ -4,7 +4,7 @@ use crate::abi::result::SCALAR1;
 use crate::abi::XousError;
 use crate::console::kprintln;
 use crate::elf::Image;
-use crate::global::Global;
+use crate::global::{Borrowed, Global};
 use crate::memory::{self, PTE_R, PTE_W, STACK_TOP};
 use crate::{exit, syscall, timer};
 
@@ -89,13 +89,45 @@ static CURRENT: Global<usize> = Global::new(0);
 /// Counts blocks and exits, to order wake-ups and slot reuse.
 static BLOCK_SEQ: Global<u64> = Global::new(0);
 
-fn threads() -> &'static mut [Thread; MAX_THREADS] {
-    THREADS.get()
+#[track_caller]
+fn threads() -> Borrowed<'static, [Thread; MAX_THREADS]> {
+    THREADS.borrow()
+}
+
+/// Where the assembly saves and restores thread slot `i`'s context between traps.
+fn context_ptr(i: usize) -> *mut Context {
+    let thread = THREADS
+        .as_ptr()
+        .cast::<Thread>()
+        .wrapping_add(i % MAX_THREADS);
+    // SAFETY: `i % MAX_THREADS` is a slot of the `THREADS` array, so the projection stays
+    // in the static; no reference is made, so no `Borrowed` of `THREADS` is aliased.
+    unsafe { core::ptr::addr_of_mut!((*thread).ctx) }
+}
+
+/// The running thread's context as saved by the trap (a copy).
+pub fn current_context() -> Context {
+    threads()[current_index()].ctx
+}
+
+/// Moves the running thread past the `ecall` it trapped on.
+pub fn skip_ecall() {
+    threads()[current_index()].ctx.pc += 4;
+}
+
+/// Answers the running thread's call with `values` (see [`syscall::set_reply`]).
+pub fn reply_current(values: &[usize]) {
+    syscall::set_reply(&mut threads()[current_index()].ctx, values);
+}
+
+/// The running thread's context, for `resume_context`.
+pub fn current_context_ptr() -> *mut Context {
+    context_ptr(current_index())
 }
 
 /// Slot index of the running thread.
 pub fn current_index() -> usize {
-    *CURRENT.get()
+    *CURRENT.borrow()
 }
 
 /// Thread ids are slot indices plus one (0 is never a thread).
@@ -115,8 +147,8 @@ pub fn start_main_thread(image: &Image, params: usize, stack_size: usize) -> *mu
     t.ctx.regs[RA] = THREAD_EXIT_PC;
     t.ctx.regs[A0] = image.eh_frame;
     t.ctx.regs[A0 + 1] = params;
-    *CURRENT.get() = 0;
-    &mut t.ctx
+    *CURRENT.borrow() = 0;
+    context_ptr(0)
 }
 
 /// `CreateThread`: a new ready thread at `entry` with `args` in a0..a3.
@@ -126,7 +158,7 @@ pub fn create(
     stack_len: usize,
     args: [usize; 4],
 ) -> Result<usize, XousError> {
-    let ts = threads();
+    let mut ts = threads();
     let slot = match ts.iter().position(|t| t.state == State::Free) {
         Some(i) => i,
         // Reuse the slot of a thread that ended long ago and was never joined.
@@ -146,7 +178,7 @@ pub fn create(
 }
 
 fn next_seq() -> u64 {
-    let seq = BLOCK_SEQ.get();
+    let mut seq = BLOCK_SEQ.borrow();
     *seq += 1;
     *seq
 }
@@ -171,11 +203,7 @@ pub fn wake(i: usize, reply: &[usize]) {
 pub fn wake_waiters(wait: Wait, count: usize, reply: &[usize]) -> usize {
     let mut woken = 0;
     while woken < count {
-        let ts = threads();
-        let oldest = (0..MAX_THREADS)
-            .filter(|&i| ts[i].state == State::Blocked(wait))
-            .min_by_key(|&i| ts[i].since);
-        match oldest {
+        match oldest_waiter(wait) {
             Some(i) => wake(i, reply),
             None => break,
         }
@@ -194,8 +222,7 @@ pub fn oldest_waiter(wait: Wait) -> Option<usize> {
 
 /// Makes the running thread run its `ecall` again once woken by [`retry_all`].
 pub fn block_for_retry() {
-    let t = &mut threads()[current_index()];
-    t.ctx.pc -= 4;
+    threads()[current_index()].ctx.pc -= 4;
     block(Wait::Retry, None);
 }
 
@@ -244,8 +271,11 @@ pub fn exit_current(value: usize) {
 /// waiters `Scalar1(1)` (timed out).
 pub fn expire(now: u64) {
     for i in 0..MAX_THREADS {
-        let t = &threads()[i];
-        if let (State::Blocked(wait), Some(d)) = (t.state, t.deadline) {
+        let (state, deadline) = {
+            let t = &threads()[i];
+            (t.state, t.deadline)
+        };
+        if let (State::Blocked(wait), Some(d)) = (state, deadline) {
             if d <= now {
                 let timed_out = usize::from(wait != Wait::Sleep);
                 wake(i, &[SCALAR1, timed_out]);
@@ -275,9 +305,9 @@ fn next_ready(after: usize) -> Option<usize> {
 pub fn schedule() -> *mut Context {
     loop {
         if let Some(i) = next_ready(current_index()) {
-            *CURRENT.get() = i;
+            *CURRENT.borrow() = i;
             timer::arm_next();
-            return &mut threads()[i].ctx;
+            return context_ptr(i);
         }
         match earliest_deadline() {
             Some(deadline) => timer::idle_until(deadline),

@@ -54,9 +54,11 @@ pub fn set_reply(ctx: &mut Context, values: &[usize]) {
     }
 }
 
-/// Handles the ecall in `ctx` (pc already past it); returns the context to resume.
-pub fn dispatch(ctx: &mut Context) -> *mut Context {
-    let a = |n: usize| ctx.regs[A0 + n];
+/// Handles the running thread's ecall (its pc already past it); returns the context to
+/// resume.
+pub fn dispatch() -> *mut Context {
+    let regs = sched::current_context().regs;
+    let a = |n: usize| regs[A0 + n];
     let args = [a(1), a(2), a(3), a(4), a(5), a(6), a(7)];
     let number = a(0);
     let outcome: Outcome = match number {
@@ -173,11 +175,11 @@ pub fn dispatch(ctx: &mut Context) -> *mut Context {
     };
     match outcome {
         Outcome::Reply(Reply(values, n)) => {
-            set_reply(ctx, &values[..n]);
-            ctx
+            sched::reply_current(&values[..n]);
+            sched::current_context_ptr()
         }
         Outcome::Yield => {
-            set_reply(ctx, &[OK]);
+            sched::reply_current(&[OK]);
             sched::schedule()
         }
         Outcome::Blocked => sched::schedule(),

@@ -25,7 +25,7 @@ static CLOCK: Global<Clock> = Global::new(Clock {
 
 /// Reads the time slice and wall-clock time from the boot block.
 pub fn init(boot: &BootBlock) {
-    let clock = CLOCK.get();
+    let mut clock = CLOCK.borrow();
     clock.slice_ticks = (boot.slice_us as u64 * TICKS_PER_MS / 1000).max(100);
     clock.utc_at_boot_ms = boot.utc_ms;
 }
@@ -48,7 +48,7 @@ pub fn elapsed_ms() -> u64 {
 
 /// UTC milliseconds (the systime server's answer).
 pub fn utc_ms() -> u64 {
-    CLOCK.get().utc_at_boot_ms + elapsed_ms()
+    CLOCK.borrow().utc_at_boot_ms + elapsed_ms()
 }
 
 /// The `mtime` value `ms` milliseconds from now.
@@ -66,7 +66,7 @@ fn set_compare(at: u64) {
 
 /// Programs the next interrupt: the end of the time slice or the earliest deadline.
 pub fn arm_next() {
-    let mut at = now() + CLOCK.get().slice_ticks;
+    let mut at = now() + CLOCK.borrow().slice_ticks;
     if let Some(d) = sched::earliest_deadline() {
         at = at.min(d);
     }

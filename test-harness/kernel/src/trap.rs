@@ -51,22 +51,30 @@ fn csr_mtval() -> usize {
     v
 }
 
+fn csr_mepc() -> usize {
+    let v: usize;
+    unsafe { core::arch::asm!("csrr {0}, mepc", out(reg) v) };
+    v
+}
+
 fn csr_mstatus() -> usize {
     let v: usize;
     unsafe { core::arch::asm!("csrr {0}, mstatus", out(reg) v) };
     v
 }
 
-/// Called by `trap_entry` with the interrupted thread's saved context; returns the
-/// context to resume.
+/// Called by `trap_entry`, which has saved the interrupted thread's registers in its
+/// slot of the thread table (`_saved` points there); returns the context to resume.
+/// The context is read and written through `sched` only, never through `_saved`, so no
+/// reference into the thread table outlives a `sched` call.
 #[no_mangle]
-extern "C" fn trap_handler(ctx: &mut Context) -> *mut Context {
+extern "C" fn trap_handler(_saved: *mut Context) -> *mut Context {
     let cause = csr_mcause();
     if csr_mstatus() & (3 << 11) != 0 {
         exit::kernel_failure(format_args!(
             "kernel fault: {} at pc {:#010x}, address {:#010x}",
             cause_name(cause),
-            ctx.pc,
+            csr_mepc(),
             csr_mtval()
         ));
     }
@@ -76,14 +84,14 @@ extern "C" fn trap_handler(ctx: &mut Context) -> *mut Context {
     }
     match cause {
         ECALL_FROM_U => {
-            ctx.pc += 4;
-            syscall::dispatch(ctx)
+            sched::skip_ecall();
+            syscall::dispatch()
         }
         INSTRUCTION_PAGE_FAULT if csr_mtval() == THREAD_EXIT_PC => {
-            sched::exit_current(ctx.regs[A0]);
+            sched::exit_current(sched::current_context().regs[A0]);
             sched::schedule()
         }
-        _ => fault(ctx, cause, csr_mtval()),
+        _ => fault(&sched::current_context(), cause, csr_mtval()),
     }
 }
 

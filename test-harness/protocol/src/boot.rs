@@ -99,7 +99,10 @@ impl BootBlock {
                 n => n.div_ceil(PAGE) * PAGE,
             },
         };
-        let fits = |addr: u32, len: u32| addr.checked_add(len).is_some_and(|e| e <= b.ram_end);
+        // Both lie in RAM after the boot block's page (below it is the kernel).
+        let fits = |addr: u32, len: u32| {
+            addr >= BOOT_BLOCK_ADDR + PAGE && addr.checked_add(len).is_some_and(|e| e <= b.ram_end)
+        };
         if b.firmware_len < 52 || !fits(b.firmware_addr, b.firmware_len) {
             return Err("firmware range does not fit in RAM");
         }

@@ -4,6 +4,7 @@
 //!
 //! - [`boot`]: where things are in the emulated RAM and the boot block the host writes;
 //! - [`console`]: how one serial line carries several streams;
+//! - [`elf`]: the checked reading of the firmware ELF the kernel loads;
 //! - [`archive`]: the rkyv archives of the Xous name server and ticktimer messages;
 //! - [`exit`]: the exit record the kernel writes last, and the exit statuses a run ends
 //!   with.
@@ -15,4 +16,5 @@
 pub mod archive;
 pub mod boot;
 pub mod console;
+pub mod elf;
 pub mod exit;

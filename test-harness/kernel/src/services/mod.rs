@@ -115,7 +115,7 @@ static NETWORK_NOTED: Global<bool> = Global::new(false);
 /// Network and DNS requests fail with a non-zero status in the first byte: 6, the
 /// network stack's "library error", which std reports as a failed connection.
 fn refuse_network(buf: usize) -> Result<Reply, XousError> {
-    let noted = NETWORK_NOTED.get();
+    let mut noted = NETWORK_NOTED.borrow();
     if !*noted {
         *noted = true;
         kprintln!("network and DNS are not available in the test kernel: requests fail");

@@ -49,11 +49,11 @@ const EMPTY: Entry = Entry {
 
 static TABLE: Global<[Entry; MAX_NAMES]> = Global::new([EMPTY; MAX_NAMES]);
 
-fn find(name: &[u8]) -> Option<&'static mut Entry> {
-    TABLE
-        .get()
-        .iter_mut()
-        .find(|e| e.used && &e.name[..e.len] == name)
+/// The table slot of the registered `name`.
+fn find(table: &[Entry], name: &[u8]) -> Option<usize> {
+    table
+        .iter()
+        .position(|e| e.used && &e.name[..e.len] == name)
 }
 
 /// One message to the name server.
@@ -69,14 +69,14 @@ pub fn message(m: [usize; 7]) -> Outcome {
         | (LEND_MUT, name_server::DISCONNECT) => archived(opcode, a1, a2, a3, a4).into(),
         (BLOCKING_SCALAR, name_server::UNREGISTER) => {
             let sid = [a1 as u32, a2 as u32, a3 as u32, a4 as u32];
-            let table = TABLE.get();
+            let mut table = TABLE.borrow();
             let found = table.iter_mut().find(|e| e.used && e.sid == sid);
             let done = found.map(|e| e.used = false).is_some();
             Outcome::Reply(scalar_ack(invoke, usize::from(done)))
         }
         (BLOCKING_SCALAR, name_server::TRUSTED_INIT_DONE) => {
             let done = TABLE
-                .get()
+                .borrow()
                 .iter()
                 .filter(|e| e.used)
                 .all(|e| e.limit.is_none_or(|max| max == e.connections));
@@ -90,7 +90,9 @@ pub fn message(m: [usize; 7]) -> Outcome {
 /// one-connection server, its disconnect token. `None` when the name is unknown, its
 /// server does not exist yet, or it has all its connections.
 fn connect(name: &[u8]) -> Option<(usize, Option<[u32; 4]>)> {
-    let e = find(name)?;
+    let mut table = TABLE.borrow();
+    let i = find(&*table, name)?;
+    let e = &mut table[i];
     if e.limit.is_some_and(|max| e.connections >= max) || !ipc::server_exists(e.sid) {
         return None;
     }
@@ -137,10 +139,11 @@ fn archived(
 }
 
 fn register(name: &[u8], limit: Option<u32>) -> Return {
-    if name.len() > NAME_MAX || find(name).is_some() {
+    let mut table = TABLE.borrow();
+    if name.len() > NAME_MAX || find(&*table, name).is_some() {
         return Return::Failure;
     }
-    let Some(e) = TABLE.get().iter_mut().find(|e| !e.used) else {
+    let Some(e) = table.iter_mut().find(|e| !e.used) else {
         return Return::Failure;
     };
     *e = EMPTY;
@@ -151,13 +154,15 @@ fn register(name: &[u8], limit: Option<u32>) -> Return {
     e.limit = limit;
     e.token = (limit == Some(1)).then(ipc::new_sid);
     let sid = e.sid;
+    drop(table);
     // Blocking lookups of this name try again (once the server exists they connect).
     sched::retry_all();
     Return::Sid(sid)
 }
 
 fn disconnect(name: &[u8], token: [u32; 4]) -> Return {
-    match find(name) {
+    let mut table = TABLE.borrow();
+    match find(&*table, name).map(|i| &mut table[i]) {
         Some(e) if e.token == Some(token) && e.connections == 1 => {
             e.connections = 0;
             // A token is good for one disconnect only.

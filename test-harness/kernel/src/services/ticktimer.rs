@@ -21,19 +21,21 @@ const VERSION: &str = "v0.9.71\nxous-test-kernel";
 /// between the waiter's atomic increment and its message).
 static CREDITS: Global<[(usize, usize); 64]> = Global::new([(0, 0); 64]);
 
-fn credit(cookie: usize) -> Option<&'static mut (usize, usize)> {
+/// The slot holding credits for `cookie`, if it has any.
+fn credit(cookie: usize) -> Option<usize> {
     CREDITS
-        .get()
-        .iter_mut()
-        .find(|(c, n)| *c == cookie && *n > 0)
+        .borrow()
+        .iter()
+        .position(|(c, n)| *c == cookie && *n > 0)
 }
 
 fn add_credit(cookie: usize) {
-    if let Some(slot) = credit(cookie) {
+    let mut credits = CREDITS.borrow();
+    if let Some(slot) = credits.iter_mut().find(|(c, n)| *c == cookie && *n > 0) {
         slot.1 += 1;
         return;
     }
-    match CREDITS.get().iter_mut().find(|(_, n)| *n == 0) {
+    match credits.iter_mut().find(|(_, n)| *n == 0) {
         Some(slot) => *slot = (cookie, 1),
         None => exit::kernel_failure(format_args!("too many contended mutexes at once")),
     }
@@ -75,7 +77,7 @@ fn scalar(opcode: usize, arg1: usize, arg2: usize, invoke: usize) -> Outcome {
         | ticktimer::PING_WDT => scalar_ack(invoke, 0),
         ticktimer::LOCK_MUTEX => match credit(arg1) {
             Some(slot) => {
-                slot.1 -= 1;
+                CREDITS.borrow()[slot].1 -= 1;
                 scalar_ack(invoke, 0)
             }
             None if blocking => {
@@ -105,7 +107,7 @@ fn scalar(opcode: usize, arg1: usize, arg2: usize, invoke: usize) -> Outcome {
         }
         ticktimer::FREE_MUTEX => {
             while let Some(slot) = credit(arg1) {
-                slot.1 = 0;
+                CREDITS.borrow()[slot].1 = 0;
             }
             scalar_ack(invoke, 0)
         }

@@ -49,6 +49,12 @@ fn bad_blocks_are_refused() {
     let mut b = block();
     b.firmware_len = 0x1000_0000;
     assert!(BootBlock::from_words(b.to_words()).is_err());
+    // A firmware over the kernel or the boot block, or outside RAM.
+    for addr in [0, RAM_BASE, BOOT_BLOCK_ADDR] {
+        let mut b = block();
+        b.firmware_addr = addr;
+        assert!(BootBlock::from_words(b.to_words()).is_err(), "{addr:#x}");
+    }
     let mut b = block();
     b.params_addr = u32::MAX;
     assert!(BootBlock::from_words(b.to_words()).is_err());
