@@ -5,6 +5,7 @@ mod support;
 
 mod chaos;
 mod cli;
+mod command_line;
 mod fall_through;
 mod faults;
 mod from_source;
