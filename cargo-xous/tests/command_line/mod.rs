@@ -4,10 +4,13 @@
 //! Nothing here builds libstd: every run stops at the command line.
 
 use std::ffi::OsString;
-use std::os::unix::ffi::OsStringExt;
 use std::process::{Command, Output};
 
 use crate::support::{debian, text};
+
+#[path = "../../../xous-sysroot/tests/it/support/refused.rs"]
+mod refused;
+use refused::{arg, the_error_line};
 
 /// `cargo xous <args>` in the empty directory `dir`, whose `cache` would be the xous-sysroot
 /// cache (it must stay absent).
@@ -18,22 +21,9 @@ fn cargo_xous(dir: &std::path::Path, args: &[OsString]) -> Output {
     cmd.output().unwrap()
 }
 
-/// The one line of stderr that contains `error:`, after checking a non-zero exit status and
-/// no panic.
-fn the_error_line(out: &Output) -> String {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.code().is_some_and(|c| c != 0), "{}", text(out));
-    assert!(!stderr.contains("panicked"), "{}", text(out));
-    let errors: Vec<&str> = stderr.lines().filter(|l| l.contains("error:")).collect();
-    assert_eq!(errors.len(), 1, "{}", text(out));
-    errors[0].to_string()
-}
-
+/// Arguments made of these bytes.
 fn args(parts: &[&[u8]]) -> Vec<OsString> {
-    parts
-        .iter()
-        .map(|p| OsString::from_vec(p.to_vec()))
-        .collect()
+    parts.iter().map(|p| arg(p)).collect()
 }
 
 #[test]

@@ -5,9 +5,12 @@
 //! as it is. Nothing here builds libstd or boots an emulator: each run stops before either.
 
 use std::ffi::OsString;
-use std::os::unix::ffi::OsStringExt;
 use std::path::PathBuf;
 use std::process::Command;
+
+#[path = "../../../xous-sysroot/tests/it/support/refused.rs"]
+mod refused;
+use refused::{arg, the_error_line};
 
 /// `xous-run` with a kernel and firmware that do not exist, so that a value the parser let
 /// through would end in a different error (about the missing file) and fail the test.
@@ -22,16 +25,12 @@ fn xous_run(args: &[OsString]) -> Command {
     cmd
 }
 
-/// Runs `cmd`, checks exit status 2, no panic and exactly one line containing `error:`,
-/// and returns that line.
-fn the_error_line(cmd: &mut Command) -> String {
+/// Runs `cmd` and returns its one error line, after checking exit status 2 and no panic.
+fn the_error_line_of(cmd: &mut Command) -> String {
     let out = cmd.output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{cmd:?}: {stderr}");
-    assert!(!stderr.contains("panicked"), "{cmd:?}: {stderr}");
-    let errors: Vec<&str> = stderr.lines().filter(|l| l.contains("error:")).collect();
-    assert_eq!(errors.len(), 1, "{cmd:?}: {stderr}");
-    errors[0].to_string()
+    let line = the_error_line(&out);
+    assert_eq!(out.status.code(), Some(2), "{cmd:?}: {line}");
+    line
 }
 
 fn os(parts: &[&str]) -> Vec<OsString> {
@@ -47,7 +46,7 @@ fn timeouts_that_are_no_duration_are_refused_by_name() {
             os(&["--timeout", value, "fw.elf"]),
             os(&[&format!("--timeout={value}"), "fw.elf"]),
         ] {
-            let line = the_error_line(&mut xous_run(&args));
+            let line = the_error_line_of(&mut xous_run(&args));
             assert!(
                 line.starts_with(&format!("error: invalid value '{value}' for '--timeout <SECONDS>': expected a number of seconds")),
                 "{args:?}: {line}"
@@ -55,7 +54,7 @@ fn timeouts_that_are_no_duration_are_refused_by_name() {
         }
     }
     // The variable goes through the same check.
-    let line = the_error_line(xous_run(&os(&["fw.elf"])).env("XOUS_RUN_TIMEOUT", "nan"));
+    let line = the_error_line_of(xous_run(&os(&["fw.elf"])).env("XOUS_RUN_TIMEOUT", "nan"));
     assert!(
         line.starts_with("error: invalid value 'nan' for '--timeout"),
         "{line}"
@@ -65,7 +64,7 @@ fn timeouts_that_are_no_duration_are_refused_by_name() {
 #[test]
 fn a_fractional_timeout_is_accepted() {
     // Parsed, so the run goes on to the missing firmware.
-    let line = the_error_line(&mut xous_run(&os(&[
+    let line = the_error_line_of(&mut xous_run(&os(&[
         "--timeout",
         "0.5",
         "/nonexistent/fw.elf",
@@ -86,8 +85,8 @@ fn ram_sizes_outside_the_address_space_are_refused() {
         "-5",
         "1.5",
     ] {
-        let arg = format!("--ram-mib={value}");
-        let line = the_error_line(&mut xous_run(&os(&[&arg, "fw.elf"])));
+        let option = format!("--ram-mib={value}");
+        let line = the_error_line_of(&mut xous_run(&os(&[&option, "fw.elf"])));
         assert!(
             line.starts_with(&format!(
                 "error: invalid value '{value}' for '--ram-mib <RAM_MIB>'"
@@ -99,17 +98,17 @@ fn ram_sizes_outside_the_address_space_are_refused() {
 
 #[test]
 fn non_utf8_arguments_for_the_firmware_are_refused() {
-    let bad = OsString::from_vec(b"caf\xe9".to_vec());
+    let bad = arg(b"caf\xe9");
     let cases = [
         vec!["fw.elf".into(), bad.clone()],
         vec!["--env".into(), bad.clone(), "fw.elf".into()],
         vec!["--utc-ms".into(), bad.clone(), "fw.elf".into()],
     ];
     for args in cases {
-        let line = the_error_line(&mut xous_run(&args));
+        let line = the_error_line_of(&mut xous_run(&args));
         assert!(line.starts_with("error: invalid UTF-8"), "{args:?}: {line}");
     }
-    let line = the_error_line(xous_run(&os(&["fw.elf"])).env("XOUS_RUN_ENV_NAME", &bad));
+    let line = the_error_line_of(xous_run(&os(&["fw.elf"])).env("XOUS_RUN_ENV_NAME", &bad));
     assert!(
         line.starts_with("xous-run: error: the host variable \"XOUS_RUN_ENV_NAME\"")
             && line.contains("not valid UTF-8"),
@@ -120,12 +119,12 @@ fn non_utf8_arguments_for_the_firmware_are_refused() {
 #[test]
 fn non_utf8_paths_and_unrelated_variables_go_through() {
     let dir = tempfile::tempdir().unwrap();
-    let name = OsString::from_vec(b"firmware-\xff.elf".to_vec());
+    let name = arg(b"firmware-\xff.elf");
     let firmware: PathBuf = dir.path().join(&name);
     std::fs::write(&firmware, b"not an ELF").unwrap();
     // Another program's non-UTF-8 variable is none of xous-run's business.
     let line =
-        the_error_line(xous_run(&[firmware.into_os_string()]).env("SOME_OTHER_VARIABLE", &name));
+        the_error_line_of(xous_run(&[firmware.into_os_string()]).env("SOME_OTHER_VARIABLE", &name));
     assert!(
         line.starts_with("xous-run: error: ") && line.contains("is not an ELF file"),
         "{line}"

@@ -6,24 +6,13 @@
 #![cfg(feature = "cli")]
 
 use std::ffi::OsString;
-use std::os::unix::ffi::OsStringExt;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use crate::chaos::cli;
+use crate::support::refused::{arg, the_error_line};
 use crate::support::server::TestServer;
 use crate::support::{synthetic_dist, RUSTC, TARGET};
-
-/// The one line of stderr that contains `error:`, after checking a non-zero exit status and
-/// no panic.
-fn the_error_line(out: &Output) -> String {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.code().is_some_and(|c| c != 0), "{stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    let errors: Vec<&str> = stderr.lines().filter(|l| l.contains("error:")).collect();
-    assert_eq!(errors.len(), 1, "{stderr}");
-    errors[0].to_string()
-}
 
 /// The binary with `args`, `cache` as its cache directory and no dist server or GitHub fallback of
 /// its own.
@@ -35,10 +24,6 @@ fn xous_sysroot(args: &[OsString], cache: &Path) -> Command {
         .env("XOUS_SYSROOT_GITHUB_REPO", "none")
         .env_remove("XOUS_SYSROOT_DIST_SERVER");
     cmd
-}
-
-fn bytes(b: &[u8]) -> OsString {
-    OsString::from_vec(b.to_vec())
 }
 
 #[test]
@@ -78,18 +63,10 @@ fn bad_numbers_and_non_utf8_text_are_one_error_before_any_request() {
         );
     }
     let texts = [
-        vec![bytes(b"install"), bytes(b"1.96.\xff")],
-        vec![bytes(b"install"), bytes(b"--target"), bytes(b"riscv\xff")],
-        vec![
-            bytes(b"install"),
-            bytes(b"--dist-server"),
-            bytes(b"http://\xff"),
-        ],
-        vec![
-            bytes(b"install"),
-            bytes(b"--toolchain"),
-            bytes(b"nightly\xff"),
-        ],
+        vec![arg(b"install"), arg(b"1.96.\xff")],
+        vec![arg(b"install"), arg(b"--target"), arg(b"riscv\xff")],
+        vec![arg(b"install"), arg(b"--dist-server"), arg(b"http://\xff")],
+        vec![arg(b"install"), arg(b"--toolchain"), arg(b"nightly\xff")],
     ];
     for args in texts {
         let out = xous_sysroot(&args, &cache).output().unwrap();
@@ -105,7 +82,7 @@ fn a_non_utf8_cache_directory_installs_but_env_refuses_a_flag_cargo_cannot_take(
     let tmp = tempfile::tempdir().unwrap();
     let (root, _) = synthetic_dist(tmp.path(), RUSTC, TARGET, 1000, false);
     let server = TestServer::start(root.path());
-    let cache = tmp.path().join(bytes(b"cache-\xff"));
+    let cache = tmp.path().join(arg(b"cache-\xff"));
     let install = cli(&server.url(), &cache, &["install"]).output().unwrap();
     assert!(
         install.status.success(),
