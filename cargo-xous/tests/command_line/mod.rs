@@ -78,3 +78,18 @@ fn non_utf8_arguments_of_other_subcommands_reach_cargo_unchanged() {
         "something was installed"
     );
 }
+
+#[test]
+fn a_private_sysroot_cargo_could_not_name_is_refused_before_installing() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join(arg(b"cache-\xff"));
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-xous"));
+    cmd.args(["xous", "build"]).current_dir(dir.path());
+    let out = debian(&mut cmd, &cache).output().unwrap();
+    let line = the_error_line(&out);
+    assert!(
+        line.starts_with("error: the private sysroot \"") && line.contains("cache-\\xFF"),
+        "{line}"
+    );
+    assert!(!cache.join("sysroots").exists(), "{}", text(&out));
+}

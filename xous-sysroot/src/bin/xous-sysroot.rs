@@ -247,13 +247,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Env { common, format } => {
-            let s = common.installer(true)?.install()?;
-            if !s.rustflags().is_empty() && s.path.to_str().is_none() {
+            let installer = common.installer(true)?;
+            let (planned, _) = installer.status()?;
+            if !planned.rustflags().is_empty() && planned.path.to_str().is_none() {
                 anyhow::bail!(
                     "the sysroot {:?} is not valid UTF-8, and cargo takes rustflags only as UTF-8 text\nhelp: use a cache directory whose path is UTF-8 (--cache-dir or XOUS_SYSROOT_CACHE_DIR)",
-                    s.path
+                    planned.path
                 );
             }
+            let s = installer.install()?;
             match format {
                 EnvFormat::Shell => println!("{}", s.cargo_env_export()),
                 EnvFormat::Config => print!("{}", s.cargo_config()),

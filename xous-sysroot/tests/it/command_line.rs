@@ -83,6 +83,10 @@ fn a_non_utf8_cache_directory_installs_but_env_refuses_a_flag_cargo_cannot_take(
     let (root, _) = synthetic_dist(tmp.path(), RUSTC, TARGET, 1000, false);
     let server = TestServer::start(root.path());
     let cache = tmp.path().join(arg(b"cache-\xff"));
+    // Refused before anything is fetched, and after an install (which works) too.
+    let out = cli(&server.url(), &cache, &["env"]).output().unwrap();
+    assert!(the_error_line(&out).starts_with("error: the sysroot \""));
+    assert!(server.requests("").is_empty(), "the server was asked");
     let install = cli(&server.url(), &cache, &["install"]).output().unwrap();
     assert!(
         install.status.success(),
