@@ -9,13 +9,13 @@
 
 use anyhow::{bail, Context, Result};
 use clap::Parser;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 use test_harness::layout::MAX_RAM_MIB;
 use test_harness::{
     build_kernel, private_sysroot, Backend, Exit, HarnessError, Runner, Toolchain,
-    EMULATOR_ERROR_STATUS,
+    EMULATOR_ERROR_STATUS, TARGET,
 };
 use xous_sysroot::{Installer, RustcVersion, Sysroot};
 
@@ -87,6 +87,9 @@ fn kernel(cli: &Cli) -> Result<PathBuf> {
     if let Some(k) = &cli.kernel {
         return Ok(k.clone());
     }
+    if let Some(path) = &cli.sysroot {
+        check_sysroot_arg(path)?;
+    }
     // The kernel needs only `core` from the installed libstd: no rust-src.
     let toolchain = Toolchain::for_installed_libstd()?;
     let version = toolchain.rustc().version()?;
@@ -100,6 +103,25 @@ fn kernel(cli: &Cli) -> Result<PathBuf> {
         .join("xous-run-kernel")
         .join(version.dir_name());
     build_kernel(&toolchain, &sysroot, &target_dir).context("building the test kernel")
+}
+
+/// `--sysroot` must hold a libstd for the target and have a UTF-8 path (the kernel build
+/// names it in rustflags, which are text), or the kernel build fails on `core` instead.
+fn check_sysroot_arg(path: &Path) -> Result<()> {
+    if path.to_str().is_none() {
+        bail!(
+            "the sysroot {path:?} (--sysroot or XOUS_RUN_SYSROOT) is not valid UTF-8, and the kernel build can name it only in UTF-8 rustflags\nhelp: install the libstd under a UTF-8 path (xous-sysroot install --cache-dir <dir>)"
+        );
+    }
+    let target_dir = path.join("lib/rustlib").join(TARGET);
+    if !target_dir.is_dir() {
+        bail!(
+            "the sysroot {} (--sysroot or XOUS_RUN_SYSROOT) holds no libstd for {TARGET}: {} is not a directory\nhelp: pass the directory `xous-sysroot install` reports, or the kernel ELF with --kernel",
+            path.display(),
+            target_dir.display()
+        );
+    }
+    Ok(())
 }
 
 /// The libstd installed for `version` where xous-sysroot installs it (the mode, cache

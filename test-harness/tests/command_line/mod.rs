@@ -130,3 +130,37 @@ fn non_utf8_paths_and_unrelated_variables_go_through() {
         "{line}"
     );
 }
+
+#[test]
+fn a_sysroot_without_a_libstd_or_a_utf8_path_is_one_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let utf8_empty = dir.path().join("empty");
+    let not_utf8 = dir.path().join(arg(b"sysroot-\xff"));
+    for sysroot in [&utf8_empty, &not_utf8] {
+        std::fs::create_dir_all(
+            sysroot
+                .join("lib/rustlib")
+                .join(xous_sysroot::DEFAULT_TARGET),
+        )
+        .unwrap();
+    }
+    std::fs::remove_dir_all(utf8_empty.join("lib")).unwrap();
+    for (sysroot, says) in [
+        (
+            &utf8_empty,
+            "holds no libstd for riscv32imac-unknown-xous-elf",
+        ),
+        (&not_utf8, "is not valid UTF-8"),
+    ] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_xous-run"));
+        cmd.env_remove("XOUS_RUN_KERNEL")
+            .arg("--sysroot")
+            .arg(sysroot)
+            .arg("/nonexistent/fw.elf");
+        let line = the_error_line_of(&mut cmd);
+        assert!(
+            line.starts_with("xous-run: error: the sysroot ") && line.contains(says),
+            "{line}"
+        );
+    }
+}
