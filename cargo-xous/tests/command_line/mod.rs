@@ -1,7 +1,8 @@
 //! Non-UTF-8 arguments for the real `cargo-xous` binary: refused with exactly one line
 //! starting with `error:` where cargo xous reads them or cargo would refuse them before
 //! anything is installed, passed on unchanged (cargo's own error) elsewhere; never a panic.
-//! Nothing here builds libstd: every run stops at the command line.
+//! A private sysroot whose path cargo could not be given is refused too. Nothing here builds
+//! libstd: every run stops before installing.
 
 use std::ffi::OsString;
 use std::process::{Command, Output};

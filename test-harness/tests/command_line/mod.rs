@@ -1,8 +1,9 @@
 //! Bad command-line and environment values for the real `xous-run` binary: NaN, infinite,
 //! negative, zero and huge timeouts, RAM sizes beyond the address space and non-UTF-8 bytes
 //! each end in exactly one line starting with `error:` (or `xous-run: error:` for what is
-//! found after parsing) and exit status 2, never a panic; a non-UTF-8 firmware path is used
-//! as it is. Nothing here builds libstd or boots an emulator: each run stops before either.
+//! found after parsing) and exit status 2, never a panic; so does a `--sysroot` holding no
+//! libstd or not UTF-8; a non-UTF-8 firmware path is used as it is. Nothing here builds
+//! libstd or boots an emulator: each run stops before either.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
