@@ -2,6 +2,8 @@
 //! split just enough to add the target, the config and the runner; everything is passed on to
 //! cargo in the order given.
 
+use std::ffi::{OsStr, OsString};
+
 /// What `cargo xous --help` prints.
 pub const HELP: &str = "\
 cargo xous: cargo for riscv32imac-unknown-xous-elf with any rustup toolchain
@@ -54,19 +56,20 @@ pub enum Parsed {
     Run(Invocation),
 }
 
-/// A cargo command line, split at the subcommand.
+/// A cargo command line, split at the subcommand. Arguments are kept as the OS gave them, so
+/// that what cargo xous does not read reaches cargo byte for byte.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Invocation {
     /// `+toolchain`, if given after `xous`.
     pub toolchain: Option<String>,
     /// Options before the subcommand.
-    pub before: Vec<String>,
+    pub before: Vec<OsString>,
     /// The subcommand.
-    pub subcommand: Option<String>,
+    pub subcommand: Option<OsString>,
     /// Arguments after the subcommand, up to `--`.
-    pub after: Vec<String>,
+    pub after: Vec<OsString>,
     /// `--` and what follows it.
-    pub trailing: Vec<String>,
+    pub trailing: Vec<OsString>,
     /// `-q`/`--quiet` was given.
     pub quiet: bool,
     /// The `--target` given, if any.
@@ -76,36 +79,38 @@ pub struct Invocation {
 }
 
 impl Invocation {
+    /// The subcommand, when it is UTF-8 (cargo's own subcommands all are).
+    fn subcommand_name(&self) -> Option<&str> {
+        self.subcommand.as_deref().and_then(OsStr::to_str)
+    }
+
     /// Whether the subcommand builds for the target (and so needs libstd).
     pub fn needs_target(&self) -> bool {
-        self.subcommand
-            .as_deref()
+        self.subcommand_name()
             .is_some_and(|s| TARGET_SUBCOMMANDS.contains(&s))
     }
 
     /// Whether the subcommand runs target programs.
     pub fn runs_programs(&self) -> bool {
-        self.subcommand
-            .as_deref()
+        self.subcommand_name()
             .is_some_and(|s| RUNNING_SUBCOMMANDS.contains(&s))
     }
 
     /// Whether the subcommand runs rustdoc.
     pub fn runs_rustdoc(&self) -> bool {
-        self.subcommand
-            .as_deref()
+        self.subcommand_name()
             .is_some_and(|s| RUSTDOC_SUBCOMMANDS.contains(&s))
     }
 
     /// The same command with `extra` right after the subcommand's own arguments.
     pub fn with_extra_args(&self, extra: Vec<String>) -> Invocation {
         let mut inv = self.clone();
-        inv.after.extend(extra);
+        inv.after.extend(extra.into_iter().map(OsString::from));
         inv
     }
 
     /// The arguments to give cargo (without `+toolchain`).
-    pub fn cargo_args(&self) -> Vec<String> {
+    pub fn cargo_args(&self) -> Vec<OsString> {
         let mut args = self.before.clone();
         args.extend(self.subcommand.clone());
         args.extend(self.after.iter().cloned());
@@ -115,25 +120,45 @@ impl Invocation {
 }
 
 /// Splits `args` (without the program name; a leading `xous`, as cargo passes it, is skipped).
-pub fn parse(args: Vec<String>) -> Result<Parsed, String> {
+///
+/// What cargo xous reads (`+toolchain`, the values of `--target` and `--config`) must be UTF-8.
+/// Any other argument that is not is passed on unchanged, except before `--` of a subcommand
+/// that builds for the target: cargo refuses those, and refusing them here comes before
+/// installing a libstd for nothing.
+pub fn parse(args: Vec<OsString>) -> Result<Parsed, String> {
     let mut args = args.into_iter().peekable();
-    if args.peek().map(String::as_str) == Some("xous") {
+    if args.peek().is_some_and(|a| a == "xous") {
         args.next();
     }
     let mut inv = Invocation::default();
-    if let Some(tc) = args.peek().and_then(|a| a.strip_prefix('+')) {
-        if tc.is_empty() {
+    if let Some(plus) = args.next_if(|a| a.as_encoded_bytes().starts_with(b"+")) {
+        let plus = utf8(plus, "the toolchain name after `+`")?;
+        if plus.len() == 1 {
             return Err("`+` must be followed by a toolchain name".into());
         }
-        inv.toolchain = Some(tc.to_string());
-        args.next();
+        inv.toolchain = Some(plus[1..].to_string());
     }
+    let mut not_utf8 = None;
     while let Some(arg) = args.next() {
         if arg == "--" {
             inv.trailing.push(arg);
             inv.trailing.extend(args.by_ref());
             break;
         }
+        let arg = match arg.into_string() {
+            Ok(arg) => arg,
+            Err(arg) => {
+                not_utf8.get_or_insert_with(|| arg.clone());
+                if inv.subcommand.is_some() {
+                    inv.after.push(arg);
+                } else if arg.as_encoded_bytes().starts_with(b"-") {
+                    inv.before.push(arg);
+                } else {
+                    inv.subcommand = Some(arg);
+                }
+                continue;
+            }
+        };
         if arg == "-q" || arg == "--quiet" {
             inv.quiet = true;
         }
@@ -145,18 +170,18 @@ pub fn parse(args: Vec<String>) -> Result<Parsed, String> {
             }
             if let Some(value) = option_value(&arg, "--config", &mut args)? {
                 inv.config_args.push(value.clone());
-                inv.before.extend(["--config".to_string(), value]);
+                inv.before.extend(["--config".into(), value.into()]);
                 continue;
             }
             if GLOBAL_OPTIONS_WITH_VALUE.contains(&arg.as_str()) {
-                inv.before.push(arg);
+                inv.before.push(arg.into());
                 inv.before.extend(args.next());
                 continue;
             }
             if arg.starts_with('-') {
-                inv.before.push(arg);
+                inv.before.push(arg.into());
             } else {
-                inv.subcommand = Some(arg);
+                inv.subcommand = Some(arg.into());
             }
             continue;
         }
@@ -168,33 +193,43 @@ pub fn parse(args: Vec<String>) -> Result<Parsed, String> {
                 ));
             }
             inv.target = Some(value.clone());
-            inv.after.extend(["--target".to_string(), value]);
+            inv.after.extend(["--target".into(), value.into()]);
             continue;
         }
         if let Some(value) = option_value(&arg, "--config", &mut args)? {
             inv.config_args.push(value.clone());
-            inv.after.extend(["--config".to_string(), value]);
+            inv.after.extend(["--config".into(), value.into()]);
             continue;
         }
-        inv.after.push(arg);
+        inv.after.push(arg.into());
     }
     if inv.subcommand.is_none() {
         return Ok(Parsed::Help);
     }
+    if let (true, Some(arg)) = (inv.needs_target(), not_utf8) {
+        return Err(format!(
+            "the argument {arg:?} of `cargo xous {}` is not valid UTF-8, and cargo accepts only UTF-8 before `--`",
+            inv.subcommand_name().unwrap_or_default()
+        ));
+    }
     Ok(Parsed::Run(inv))
+}
+
+/// `arg` as a `String`, or an error naming `what` it is.
+fn utf8(arg: OsString, what: &str) -> Result<String, String> {
+    arg.into_string()
+        .map_err(|arg| format!("{what} is not valid UTF-8: {arg:?}"))
 }
 
 /// The value of `--name value` or `--name=value` when `arg` is that option.
 fn option_value(
     arg: &str,
     name: &str,
-    rest: &mut impl Iterator<Item = String>,
+    rest: &mut impl Iterator<Item = OsString>,
 ) -> Result<Option<String>, String> {
     if arg == name {
-        return rest
-            .next()
-            .map(Some)
-            .ok_or_else(|| format!("{name} needs a value"));
+        let value = rest.next().ok_or_else(|| format!("{name} needs a value"))?;
+        return utf8(value, &format!("the value of {name}")).map(Some);
     }
     Ok(arg
         .strip_prefix(name)

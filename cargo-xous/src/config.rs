@@ -14,6 +14,7 @@
 //! * otherwise ours go to `target.<triple>.rustflags` too, which would hide `build.rustflags`,
 //!   so those are copied in front of ours.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use toml::{Table, Value};
@@ -262,7 +263,9 @@ fn env_layer() -> Table {
     let mut table = Table::new();
     let mut build = Table::new();
     let mut targets = Table::new();
-    for (key, value) in std::env::vars() {
+    // vars() panics on any variable that is not UTF-8; cargo reports its own such variables.
+    let utf8 = |(k, v): (OsString, OsString)| Some((k.into_string().ok()?, v.into_string().ok()?));
+    for (key, value) in std::env::vars_os().filter_map(utf8) {
         let list = || {
             Value::Array(
                 value

@@ -8,7 +8,8 @@ use xous_sysroot::{InstallStatus, Installer, Sysroot};
 use crate::toolchain::Toolchain;
 
 /// Installs (or finds) the libstd for `target` and the toolchain's rustc, in the mode and from
-/// the sources the `XOUS_SYSROOT_*` variables choose (private mode by default).
+/// the sources the `XOUS_SYSROOT_*` variables choose (private mode by default). A private
+/// sysroot whose path is not UTF-8 is refused first: cargo could not be told where it is.
 pub fn ensure(toolchain: &Toolchain, target: &str, quiet: bool) -> Result<Sysroot, String> {
     // The installer's own cache directory (it reads XOUS_SYSROOT_CACHE_DIR first).
     let cache_dir = xous_sysroot::default_cache_dir().map_err(|e| e.to_string())?;
@@ -21,6 +22,13 @@ pub fn ensure(toolchain: &Toolchain, target: &str, quiet: bool) -> Result<Sysroo
         .build_from_source(
             xous_sysroot::util::env::flag("XOUS_SYSROOT_BUILD_FROM_SOURCE").unwrap_or(true),
         );
+    let (planned, _) = installer.status().map_err(|e| e.to_string())?;
+    if !planned.rustflags().is_empty() && planned.path.to_str().is_none() {
+        return Err(format!(
+            "the private sysroot {:?} is not valid UTF-8, and cargo takes rustflags only as UTF-8 text\nhelp: set XOUS_SYSROOT_CACHE_DIR to a directory whose path is UTF-8",
+            planned.path
+        ));
+    }
     if !quiet {
         installer.progress(xous_sysroot::stderr_progress());
     }

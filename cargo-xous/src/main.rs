@@ -11,12 +11,13 @@ mod config;
 mod install;
 mod toolchain;
 
+use std::ffi::OsString;
 use std::process::{Command, ExitCode};
 
 use cli::Invocation;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
     match run(args) {
         Ok(code) => code,
         Err(e) => {
@@ -26,7 +27,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: Vec<String>) -> Result<ExitCode, String> {
+fn run(args: Vec<OsString>) -> Result<ExitCode, String> {
     let inv = match cli::parse(args)? {
         cli::Parsed::Help => {
             print!("{}", cli::HELP);

@@ -10,6 +10,9 @@ pub const RAM_BASE: u64 = boot::RAM_BASE as u64;
 /// Physical address of the boot block.
 pub const BOOT_BLOCK: u64 = boot::BOOT_BLOCK_ADDR as u64;
 const PAGE: u64 = boot::PAGE as u64;
+/// The most RAM a run can have, in MiB: RAM starts at 2 GiB and must end inside the
+/// 32-bit address space the boot block describes.
+pub const MAX_RAM_MIB: u64 = ((1 << 32) - RAM_BASE - 1) >> 20;
 /// RAM the kernel needs above the firmware image for page tables, stacks and heap.
 const MIN_FREE: u64 = 16 << 20;
 
@@ -60,6 +63,12 @@ impl Layout {
         params_len: usize,
         firmware_len: u64,
     ) -> Result<Layout, HarnessError> {
+        if ram_size > MAX_RAM_MIB << 20 {
+            return Err(HarnessError::Parameters(format!(
+                "{} MiB of RAM do not fit in the 32-bit address space above {RAM_BASE:#x}\nhelp: ask for at most {MAX_RAM_MIB} MiB (xous-run --ram-mib)",
+                ram_size >> 20
+            )));
+        }
         let params_addr = BOOT_BLOCK + PAGE;
         let firmware_addr = align_up(params_addr + params_len as u64);
         let ram_end = RAM_BASE + ram_size;
@@ -116,6 +125,17 @@ mod tests {
             u32::from_le_bytes(block[8..12].try_into().unwrap()),
             0x8020_3000
         );
+    }
+
+    #[test]
+    fn ram_beyond_the_address_space_is_refused() {
+        assert_eq!(MAX_RAM_MIB, 2047);
+        let l = Layout::new(MAX_RAM_MIB << 20, 0, 4096).unwrap();
+        assert_eq!(l.ram_end, 0xfff0_0000);
+        for mib in [MAX_RAM_MIB + 1, u64::MAX >> 20] {
+            let err = Layout::new(mib << 20, 0, 4096).unwrap_err();
+            assert!(err.to_string().contains("at most 2047 MiB"), "{err}");
+        }
     }
 
     #[test]

@@ -232,7 +232,7 @@ impl Runner {
         self
     }
 
-    /// Emulated RAM in MiB (default 256).
+    /// Emulated RAM in MiB (default 256, at most [`crate::layout::MAX_RAM_MIB`]).
     pub fn ram_mib(&mut self, mib: u64) -> &mut Self {
         self.ram_mib = mib;
         self
@@ -263,7 +263,11 @@ impl Runner {
         let mut argv = vec![name];
         argv.extend(self.args.iter().cloned());
         let params = params::encode(&argv, &self.env)?;
-        let layout = Layout::new(self.ram_mib << 20, params.len(), image.len() as u64)?;
+        let layout = Layout::new(
+            self.ram_mib.saturating_mul(1 << 20),
+            params.len(),
+            image.len() as u64,
+        )?;
         let dir = tempfile::Builder::new()
             .prefix(RUN_DIR_PREFIX)
             .tempdir()

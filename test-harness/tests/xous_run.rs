@@ -40,3 +40,5 @@ fn a_sysroot_for_another_rustc_stops_before_the_kernel_build() {
     assert!(stderr.contains(&rustc.display().to_string()), "{stderr}");
     assert!(!stderr.contains("Compiling"), "{stderr}");
 }
+
+mod command_line;

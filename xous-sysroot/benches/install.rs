@@ -388,7 +388,7 @@ fn main() {
         child(&spec);
         return;
     }
-    if std::env::args().any(|a| a == "--list" || a == "--test") {
+    if std::env::args_os().any(|a| a == "--list" || a == "--test") {
         return; // `cargo test --benches` probes bench binaries
     }
     let tmp = tempfile::tempdir().unwrap();

@@ -1,7 +1,8 @@
 use super::*;
+use std::os::unix::ffi::OsStringExt;
 
 fn run(args: &[&str]) -> Invocation {
-    match parse(args.iter().map(|s| s.to_string()).collect()).unwrap() {
+    match parse(args.iter().map(OsString::from).collect()).unwrap() {
         Parsed::Run(inv) => inv,
         other => panic!("expected a cargo run, got {other:?}"),
     }
@@ -10,7 +11,7 @@ fn run(args: &[&str]) -> Invocation {
 #[test]
 fn cargo_passes_the_subcommand_name_first() {
     let inv = run(&["xous", "build", "--release"]);
-    assert_eq!(inv.subcommand.as_deref(), Some("build"));
+    assert_eq!(inv.subcommand.as_deref(), Some(OsStr::new("build")));
     assert_eq!(inv.cargo_args(), ["build", "--release"]);
     assert!(inv.needs_target());
     assert!(!inv.runs_programs());
@@ -70,7 +71,7 @@ fn help_version_and_errors() {
     assert!(err.contains("--target needs a value"), "{err}");
     let err = parse(
         ["build", "--target", "a", "--target", "b"]
-            .map(String::from)
+            .map(OsString::from)
             .to_vec(),
     )
     .unwrap_err();
@@ -85,5 +86,71 @@ fn test_doc_and_rustdoc_run_rustdoc_build_and_run_do_not() {
     }
     for sub in ["build", "run", "check", "bench"] {
         assert!(!run(&["xous", sub]).runs_rustdoc(), "{sub}");
+    }
+}
+
+/// `cargo xous <args>` split, with `\xff` standing for a byte that is not UTF-8.
+fn parse_bytes(args: &[&[u8]]) -> Result<Parsed, String> {
+    parse(
+        args.iter()
+            .map(|a| OsString::from_vec(a.to_vec()))
+            .collect(),
+    )
+}
+
+#[test]
+fn non_utf8_arguments_pass_through_unless_cargo_xous_reads_them() {
+    let bad = OsString::from_vec(b"\xff".to_vec());
+    // After `--`, for the program: passed on unchanged.
+    let Ok(Parsed::Run(inv)) = parse_bytes(&[b"xous", b"run", b"--", b"\xff"]) else {
+        panic!("not a run")
+    };
+    assert_eq!(
+        inv.cargo_args(),
+        [OsString::from("run"), "--".into(), bad.clone()]
+    );
+    // A subcommand that does not build for the target: cargo's to judge.
+    let Ok(Parsed::Run(inv)) = parse_bytes(&[b"xous", b"clean", b"\xff"]) else {
+        panic!("not a run")
+    };
+    assert_eq!(inv.cargo_args(), [OsString::from("clean"), bad.clone()]);
+    let Ok(Parsed::Run(inv)) = parse_bytes(&[b"xous", b"\xff", b"build"]) else {
+        panic!("not a run")
+    };
+    assert_eq!(inv.subcommand, Some(bad.clone()));
+    assert!(!inv.needs_target());
+    // A global option's value (cargo -C takes any path).
+    let Ok(Parsed::Run(inv)) = parse_bytes(&[b"xous", b"-C", b"/\xff", b"clean"]) else {
+        panic!("not a run")
+    };
+    assert_eq!(inv.before[1], OsString::from_vec(b"/\xff".to_vec()));
+    // Refused: before `--` of a target subcommand, and whatever cargo xous reads.
+    for (args, says) in [
+        (
+            &[&b"xous"[..], b"build", b"\xff"][..],
+            "the argument \"\\xFF\" of `cargo xous build` is not valid UTF-8",
+        ),
+        (
+            &[b"xous", b"--frozen=\xff", b"test"],
+            "the argument \"--frozen=\\xFF\" of `cargo xous test`",
+        ),
+        (
+            &[b"xous", b"build", b"--target", b"\xff"],
+            "the value of --target is not valid UTF-8: \"\\xFF\"",
+        ),
+        (
+            &[b"xous", b"--config", b"\xff", b"clean"],
+            "the value of --config is not valid UTF-8",
+        ),
+        (
+            &[b"xous", b"+\xff", b"build"],
+            "the toolchain name after `+` is not valid UTF-8",
+        ),
+    ] {
+        let err = parse_bytes(args).unwrap_err();
+        assert!(
+            err.starts_with(says) && !err.contains('\n'),
+            "{args:?}: {err}"
+        );
     }
 }

@@ -51,10 +51,10 @@ struct Common {
     #[arg(long, value_delimiter = ',')]
     variants: Vec<String>,
     /// Runs per variant; all must agree exactly.
-    #[arg(long, default_value_t = bench::RUNS)]
+    #[arg(long, default_value_t = bench::RUNS, value_parser = at_least_one)]
     runs: usize,
     /// Emulators running at a time (counts do not depend on host load).
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 2, value_parser = at_least_one)]
     jobs: usize,
     /// A tenth of the operations, to try things out (not comparable with full runs).
     #[arg(long)]
@@ -83,7 +83,8 @@ struct GateArgs {
     #[arg(long)]
     baseline: Option<PathBuf>,
     /// Fail when a case retires more than this many percent more instructions per operation.
-    #[arg(long, default_value_t = bench::DEFAULT_THRESHOLD_PCT)]
+    #[arg(long, default_value_t = bench::DEFAULT_THRESHOLD_PCT, value_parser = percent,
+          allow_hyphen_values = true)]
     threshold: f64,
     /// Write this run as the new baseline (deliberately) instead of failing.
     #[arg(long)]
@@ -104,7 +105,8 @@ struct QualifyArgs {
     #[arg(long)]
     baseline: PathBuf,
     /// Regression threshold in percent.
-    #[arg(long, default_value_t = bench::DEFAULT_THRESHOLD_PCT)]
+    #[arg(long, default_value_t = bench::DEFAULT_THRESHOLD_PCT, value_parser = percent,
+          allow_hyphen_values = true)]
     threshold: f64,
     /// Skip the test suite (benchmarks only).
     #[arg(long)]
@@ -114,6 +116,22 @@ struct QualifyArgs {
     /// Output directory (default target/qualify).
     #[arg(long)]
     out: Option<PathBuf>,
+}
+
+/// A count of runs or emulators: a whole number of at least 1.
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err("expected a whole number of at least 1".into()),
+    }
+}
+
+/// A threshold in percent: a finite number of at least 0 (NaN would pass every comparison).
+fn percent(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(p) if p.is_finite() && p >= 0.0 => Ok(p),
+        _ => Err("expected a percentage of at least 0, such as 1 or 0.5".into()),
+    }
 }
 
 fn main() {

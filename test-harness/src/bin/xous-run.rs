@@ -9,12 +9,13 @@
 
 use anyhow::{bail, Context, Result};
 use clap::Parser;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
+use test_harness::layout::MAX_RAM_MIB;
 use test_harness::{
     build_kernel, private_sysroot, Backend, Exit, HarnessError, Runner, Toolchain,
-    EMULATOR_ERROR_STATUS,
+    EMULATOR_ERROR_STATUS, TARGET,
 };
 use xous_sysroot::{Installer, RustcVersion, Sysroot};
 
@@ -38,16 +39,18 @@ struct Cli {
     #[arg(long, env = "XOUS_RUN_SYSROOT")]
     sysroot: Option<PathBuf>,
     /// Kill the run after this many seconds of wall time from the machine's start (exit
-    /// status 124).
-    #[arg(long, default_value_t = 120.0, env = "XOUS_RUN_TIMEOUT")]
-    timeout: f64,
+    /// status 124): a number greater than 0 and at most a year, fractions allowed.
+    #[arg(long, value_name = "SECONDS", default_value = "120", env = "XOUS_RUN_TIMEOUT",
+          value_parser = timeout_seconds, allow_hyphen_values = true)]
+    timeout: Duration,
     /// Set an environment variable for the firmware (repeatable). Host variables
     /// named XOUS_RUN_ENV_<NAME> are passed as <NAME>, and RUST_BACKTRACE,
     /// RUST_TEST_THREADS and RUST_MIN_STACK are passed through.
     #[arg(long = "env", value_name = "KEY=VALUE")]
     env: Vec<String>,
-    /// Emulated RAM in MiB.
-    #[arg(long, default_value_t = 256)]
+    /// Emulated RAM in MiB (RAM starts at 2 GiB in a 32-bit address space).
+    #[arg(long, default_value_t = 256,
+          value_parser = clap::value_parser!(u64).range(1..=MAX_RAM_MIB))]
     ram_mib: u64,
     /// Fix the UTC clock the firmware sees (ms since the Unix epoch) for repeatable runs.
     #[arg(long)]
@@ -62,9 +65,30 @@ struct Cli {
     args: Vec<String>,
 }
 
+/// The longest `--timeout`: a year, far below where a deadline would overflow the clock.
+const MAX_TIMEOUT_SECS: f64 = 365.0 * 24.0 * 3600.0;
+
+/// `--timeout`'s value: seconds greater than 0 and at most [`MAX_TIMEOUT_SECS`] (no NaN,
+/// infinity or negative number), as a [`Duration`].
+fn timeout_seconds(text: &str) -> Result<Duration, String> {
+    let secs: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| "expected a number of seconds, such as 120 or 2.5".to_string())?;
+    if !(secs > 0.0 && secs <= MAX_TIMEOUT_SECS) {
+        return Err(format!(
+            "expected a number of seconds greater than 0 and at most {MAX_TIMEOUT_SECS} (a year)"
+        ));
+    }
+    Duration::try_from_secs_f64(secs).map_err(|e| e.to_string())
+}
+
 fn kernel(cli: &Cli) -> Result<PathBuf> {
     if let Some(k) = &cli.kernel {
         return Ok(k.clone());
+    }
+    if let Some(path) = &cli.sysroot {
+        check_sysroot_arg(path)?;
     }
     // The kernel needs only `core` from the installed libstd: no rust-src.
     let toolchain = Toolchain::for_installed_libstd()?;
@@ -79,6 +103,25 @@ fn kernel(cli: &Cli) -> Result<PathBuf> {
         .join("xous-run-kernel")
         .join(version.dir_name());
     build_kernel(&toolchain, &sysroot, &target_dir).context("building the test kernel")
+}
+
+/// `--sysroot` must hold a libstd for the target and have a UTF-8 path (the kernel build
+/// names it in rustflags, which are text), or the kernel build fails on `core` instead.
+fn check_sysroot_arg(path: &Path) -> Result<()> {
+    if path.to_str().is_none() {
+        bail!(
+            "the sysroot {path:?} (--sysroot or XOUS_RUN_SYSROOT) is not valid UTF-8, and the kernel build can name it only in UTF-8 rustflags\nhelp: install the libstd under a UTF-8 path (xous-sysroot install --cache-dir <dir>)"
+        );
+    }
+    let target_dir = path.join("lib/rustlib").join(TARGET);
+    if !target_dir.is_dir() {
+        bail!(
+            "the sysroot {} (--sysroot or XOUS_RUN_SYSROOT) holds no libstd for {TARGET}: {} is not a directory\nhelp: pass the directory `xous-sysroot install` reports, or the kernel ELF with --kernel",
+            path.display(),
+            target_dir.display()
+        );
+    }
+    Ok(())
 }
 
 /// The libstd installed for `version` where xous-sysroot installs it (the mode, cache
@@ -99,6 +142,31 @@ fn installed_sysroot(toolchain: &Toolchain, version: &RustcVersion) -> Result<Sy
     Ok(sysroot)
 }
 
+/// The host variables passed to the firmware: `XOUS_RUN_ENV_<NAME>` as `<NAME>`, and
+/// `RUST_BACKTRACE`, `RUST_TEST_THREADS` and `RUST_MIN_STACK` as they are. Other variables
+/// may hold any bytes; these must be UTF-8, since the firmware's environment is strings.
+fn firmware_env_from_host() -> Result<Vec<(String, String)>> {
+    const PASSED: [&str; 3] = ["RUST_BACKTRACE", "RUST_TEST_THREADS", "RUST_MIN_STACK"];
+    const PREFIX: &str = "XOUS_RUN_ENV_";
+    let mut env = Vec::new();
+    for (key, value) in std::env::vars_os() {
+        let bytes = key.as_encoded_bytes();
+        let ours =
+            bytes.starts_with(PREFIX.as_bytes()) || PASSED.iter().any(|p| bytes == p.as_bytes());
+        if !ours {
+            continue;
+        }
+        let (Some(key), Some(value)) = (key.to_str(), value.to_str()) else {
+            bail!(
+                "the host variable {key:?} (value {value:?}) is not valid UTF-8, and the firmware's environment holds only UTF-8 strings\nhelp: unset it or give it a UTF-8 value"
+            );
+        };
+        let name = key.strip_prefix(PREFIX).unwrap_or(key);
+        env.push((name.to_string(), value.to_string()));
+    }
+    Ok(env)
+}
+
 fn run(cli: Cli) -> Result<i32> {
     let mut runner = Runner::new(kernel(&cli)?);
     runner.backend_from_env()?;
@@ -106,7 +174,7 @@ fn run(cli: Cli) -> Result<i32> {
         runner.backend(b);
     }
     runner
-        .timeout(Duration::from_secs_f64(cli.timeout))
+        .timeout(cli.timeout)
         .ram_mib(cli.ram_mib)
         .args(cli.args.iter().cloned())
         .echo(true);
@@ -116,15 +184,8 @@ fn run(cli: Cli) -> Result<i32> {
     if let Some(ms) = cli.utc_ms {
         runner.utc_ms(ms);
     }
-    for (key, value) in std::env::vars() {
-        if let Some(name) = key.strip_prefix("XOUS_RUN_ENV_") {
-            runner.env(name, value);
-        } else if matches!(
-            key.as_str(),
-            "RUST_BACKTRACE" | "RUST_TEST_THREADS" | "RUST_MIN_STACK"
-        ) {
-            runner.env(key, value);
-        }
+    for (key, value) in firmware_env_from_host()? {
+        runner.env(key, value);
     }
     for kv in &cli.env {
         let Some((k, v)) = kv.split_once('=') else {

@@ -1,6 +1,7 @@
 //! `xous-sysroot-build`: build libstd for a tier-3 target, package it into a dist root,
 //! overlay it on an official channel manifest, and serve the dist root.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -63,8 +64,8 @@ enum Command {
         /// Allow plain http:// to a non-loopback upstream
         #[arg(long)]
         allow_http: bool,
-        /// Network timeout in seconds
-        #[arg(long, default_value_t = 30)]
+        /// Network timeout in seconds (1 to 86400)
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=86_400))]
         timeout: u64,
     },
     /// Serve a dist root over HTTP; missing official paths redirect upstream
@@ -110,7 +111,7 @@ struct BuildArgs {
     out: Option<PathBuf>,
     /// C compiler for compiler-builtins-c: `auto`, `none`, or a path
     #[arg(long, default_value = "auto", value_name = "auto|none|PATH")]
-    c_compiler: String,
+    c_compiler: OsString,
     /// Take library/'s dependencies from this vendor directory (offline)
     #[arg(long, value_name = "DIR", conflicts_with = "registry")]
     vendor: Option<PathBuf>,
@@ -180,10 +181,10 @@ fn build(args: &BuildArgs) -> Result<(PathBuf, BuildStatus)> {
         .rustc(&args.rustc)
         .profile(args.profile)
         .show_cargo_output(args.verbose)
-        .c_compiler(match args.c_compiler.as_str() {
-            "auto" => CCompiler::Auto,
-            "none" => CCompiler::Disabled,
-            path => CCompiler::Path(path.into()),
+        .c_compiler(match args.c_compiler.to_str() {
+            Some("auto") => CCompiler::Auto,
+            Some("none") => CCompiler::Disabled,
+            _ => CCompiler::Path(args.c_compiler.clone().into()),
         })
         .dep_sources(match (&args.vendor, args.registry) {
             (Some(dir), _) => DepSources::Vendored(dir.clone()),

@@ -9,6 +9,8 @@ mod build;
 mod channels;
 #[cfg(feature = "cli")]
 mod cli;
+#[cfg(feature = "cli")]
+mod command_line;
 mod e2e;
 mod overlay;
 mod repro;

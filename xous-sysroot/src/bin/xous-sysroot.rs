@@ -87,11 +87,11 @@ struct Common {
     /// Reinstall / remove even if the install is not ours or already matches
     #[arg(long)]
     force: bool,
-    /// Network timeout in seconds
-    #[arg(long, default_value_t = 30)]
+    /// Network timeout in seconds (1 to 86400)
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     timeout: u64,
-    /// Retries after transient failures
-    #[arg(long, default_value_t = 3)]
+    /// Retries after transient failures (at most 100)
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=100))]
     retries: u32,
     /// Allow plain http:// to non-loopback hosts
     #[arg(long)]
@@ -247,7 +247,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Env { common, format } => {
-            let s = common.installer(true)?.install()?;
+            let installer = common.installer(true)?;
+            let (planned, _) = installer.status()?;
+            if !planned.rustflags().is_empty() && planned.path.to_str().is_none() {
+                anyhow::bail!(
+                    "the sysroot {:?} is not valid UTF-8, and cargo takes rustflags only as UTF-8 text\nhelp: use a cache directory whose path is UTF-8 (--cache-dir or XOUS_SYSROOT_CACHE_DIR)",
+                    planned.path
+                );
+            }
+            let s = installer.install()?;
             match format {
                 EnvFormat::Shell => println!("{}", s.cargo_env_export()),
                 EnvFormat::Config => print!("{}", s.cargo_config()),

@@ -5,6 +5,7 @@ mod support;
 
 mod chaos;
 mod cli;
+mod command_line;
 mod durability;
 mod fall_through;
 mod faults;

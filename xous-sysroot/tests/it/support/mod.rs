@@ -1,6 +1,8 @@
 //! Shared helpers of the integration tests: the HTTP server and dist roots made of small
 //! synthetic components (and, for smoke tests, the host's real libstd).
 
+#[cfg(feature = "cli")]
+pub mod refused;
 pub mod server;
 pub mod stand_in;
 
