@@ -59,6 +59,7 @@ fn run(args: Vec<String>) -> Result<ExitCode, String> {
             inv.target.is_some(),
             &sysroot.rustflags(),
             runner.as_deref(),
+            &toolchain.cfg_rustc(),
         )?;
         cargo = with_plan(&toolchain, &inv, plan, &sysroot);
         if let Some(rustdoc) = rustdoc {
