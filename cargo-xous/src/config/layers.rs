@@ -115,11 +115,12 @@ struct Include {
     optional: bool,
 }
 
-/// The entries of `include`: a string, or an array of strings and `{ path, optional }` tables.
+/// The entries of `include`: an array of paths and `{ path, optional }` tables (cargo refuses
+/// a single string too).
 fn include_paths(table: &Table, file: &Path) -> Result<Vec<Include>, String> {
     let bad = || {
         format!(
-            "`include` in {} is neither a path nor an array of paths and `{{ path = \"…\" }}` tables\nhelp: write it as `include = [\"other.toml\"]`",
+            "`include` in {} is not an array of paths and `{{ path = \"…\" }}` tables\nhelp: write it as `include = [\"other.toml\"]`",
             file.display()
         )
     };
@@ -137,7 +138,7 @@ fn include_paths(table: &Table, file: &Path) -> Result<Vec<Include>, String> {
     match table.get("include") {
         None => Ok(Vec::new()),
         Some(Value::Array(items)) => items.iter().map(|v| entry(v).ok_or_else(bad)).collect(),
-        Some(v) => entry(v).map(|i| vec![i]).ok_or_else(bad),
+        Some(_) => Err(bad()),
     }
 }
 

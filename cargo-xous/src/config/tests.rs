@@ -269,7 +269,7 @@ fn included_files_count() {
         ]
     );
 
-    let missing = Tree::new(&[(PROJECT, "include = 'nowhere.toml'\n")]);
+    let missing = Tree::new(&[(PROJECT, "include = ['nowhere.toml']\n")]);
     let err = missing.load(&[], &[]).unwrap_err();
     assert!(err.contains("nowhere.toml, which does not exist"), "{err}");
     assert!(err.contains("help:"), "{err}");
@@ -278,8 +278,23 @@ fn included_files_count() {
         "include = [{ path = 'nowhere.toml', optional = true }]\n",
     )]);
     assert_eq!(optional.args(&[], &[]), to_build());
-    let cycle = Tree::new(&[(PROJECT, "include = 'config.toml'\n")]);
+    let cycle = Tree::new(&[(PROJECT, "include = ['config.toml']\n")]);
     assert!(cycle.load(&[], &[]).unwrap_err().contains("nest deeper"));
+    // As in cargo: a single string is refused, and nested paths are relative to their file.
+    let string = Tree::new(&[(PROJECT, "include = 'other.toml'\n")]);
+    assert!(string
+        .load(&[], &[])
+        .unwrap_err()
+        .contains("help: write it as"));
+    let nested = Tree::new(&[
+        (PROJECT, "include = ['sub/a.toml']\n"),
+        ("p/.cargo/sub/a.toml", "include = ['b.toml']\n"),
+        (
+            "p/.cargo/sub/b.toml",
+            "[target.'cfg(target_os = \"xous\")']\nrustflags = ['-Cx']\n",
+        ),
+    ]);
+    assert_eq!(nested.args(&[], &[]), rustflags_to_target());
 }
 
 #[test]
