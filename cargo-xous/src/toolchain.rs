@@ -60,13 +60,13 @@ impl Toolchain {
         }
     }
 
-    /// The same rustc as a command for cargo-config2's `rustc --print cfg`: through rustup for
-    /// `+toolchain`, else by path.
+    /// The same rustc as a command for cargo-config2's `rustc --print cfg`: for `+toolchain`
+    /// run by rustup with that toolchain (as cargo runs it with `RUSTUP_TOOLCHAIN`), else by path.
     pub fn cfg_rustc(&self) -> crate::config::CfgRustc {
         match &self.toolchain {
             Some(name) => crate::config::CfgRustc {
                 program: "rustup".into(),
-                args: vec!["run".into(), name.into(), "rustc".into()],
+                args: vec!["run".into(), name.into(), self.rustc.clone().into()],
             },
             None => crate::config::CfgRustc {
                 program: self.rustc.clone(),

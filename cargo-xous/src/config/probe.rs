@@ -131,11 +131,15 @@ fn resolve(
         .env(vars)
         .cargo_home(cargo_home.map(Path::to_path_buf))
         .rustc(program);
+    let command: Vec<String> = std::iter::once(rustc.program.as_os_str())
+        .chain(rustc.args.iter().map(OsString::as_os_str))
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     let failed = |e: cargo_config2::Error| {
         format!(
             "could not resolve the cargo configuration for {target} in {}: {e}\nhelp: check the `[target]` tables of your .cargo/config.toml, and that `{} --print cfg --target {target}` works",
             cwd.display(),
-            rustc.program.display()
+            command.join(" ")
         )
     };
     let config = Config::load_with_options(cwd, options).map_err(failed)?;

@@ -68,6 +68,12 @@ impl Tree {
         Plan::new(&user, T, false, &sysroot_flags(), runner, &rustc()).unwrap()
     }
 
+    /// The plan with the sysroot flags and no runner, `cfg` tables decided by `rustc`.
+    fn plan_with(&self, rustc: &CfgRustc) -> Result<Plan, String> {
+        let user = self.load(&[], &[])?;
+        Plan::new(&user, T, false, &sysroot_flags(), None, rustc)
+    }
+
     /// The `--config` values of the plan without a runner.
     fn args(&self, env: &[(&str, &str)], cli: &[&str]) -> Vec<String> {
         self.plan(env, cli, false).config_args
@@ -324,8 +330,7 @@ fn an_invalid_cfg_expression_is_one_clear_error() {
         PROJECT,
         "[target.'cfg(target_os = )']\nrustflags = ['-Cx']\n",
     )]);
-    let user = tree.load(&[], &[]).unwrap();
-    let err = Plan::new(&user, T, false, &sysroot_flags(), None, &rustc()).unwrap_err();
+    let err = tree.plan_with(&rustc()).unwrap_err();
     assert!(
         err.contains("could not resolve the cargo configuration"),
         "{err}"
@@ -372,4 +377,30 @@ fn relative_rustc_paths_resolve_against_the_project() {
         .load(&[("CARGO_BUILD_RUSTC", "rustc-from-path")], &[])
         .unwrap();
     assert_eq!(user.build_rustc, Some(PathBuf::from("rustc-from-path")));
+}
+
+#[test]
+fn cfg_tables_are_decided_by_the_rustc_of_a_plus_toolchain_through_rustup() {
+    // `cargo xous +stable`: rustup's stable (the machine's default toolchain) answers
+    // `--print cfg`, as cargo runs it for that toolchain.
+    let tree = Tree::new(&[(
+        PROJECT,
+        "build.rustflags = ['-Cx']\n[target.'cfg(target_os = \"xous\")']\nrustflags = ['-Cy']\n",
+    )]);
+    let through_rustup = CfgRustc {
+        program: "rustup".into(),
+        args: vec!["run".into(), "stable".into(), "rustc".into()],
+    };
+    let plan = tree.plan_with(&through_rustup).unwrap();
+    assert_eq!(plan.config_args, rustflags_to_target());
+    // A toolchain rustup does not have is one clear error.
+    let missing = CfgRustc {
+        program: "rustup".into(),
+        args: vec!["run".into(), "no-such-toolchain".into(), "rustc".into()],
+    };
+    let err = tree.plan_with(&missing).unwrap_err();
+    assert!(
+        err.contains("`rustup run no-such-toolchain rustc --print cfg --target"),
+        "{err}"
+    );
 }
