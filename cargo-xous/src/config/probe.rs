@@ -49,7 +49,7 @@ pub fn target_settings(
     let main = resolve(cwd, cargo_home, env, target, rustc)?;
     let extra: Vec<&Layer> = layers
         .iter()
-        .filter(|l| !matches!(l.origin, Origin::Walked(_)))
+        .filter(|l| !matches!(l.origin, Origin::Walked(_)) && l.table.contains_key("target"))
         .collect();
     if extra.is_empty() {
         return Ok(main);
@@ -64,7 +64,8 @@ pub fn target_settings(
     })
 }
 
-/// The included and `--config` layers, resolved on their own in a temporary directory.
+/// The included and `--config` layers that have a `target` table, resolved on their own in a
+/// temporary directory.
 fn extra_layers(
     cwd: &Path,
     cargo_home: Option<&Path>,
