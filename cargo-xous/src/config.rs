@@ -1,23 +1,33 @@
-//! The user's cargo configuration, as far as `cargo xous` must respect it (`build.target`,
-//! `build.rustc`, `build.rustflags`, `target.*.rustflags`, `target.*.runner`, `RUSTFLAGS`, and
-//! the same for rustdoc), and the plan: what to add to cargo's command line and environment so
-//! that target units (and doctests) get `--sysroot` and every flag the user set stays in effect.
+//! The user's cargo configuration, as far as `cargo xous` must respect it, and the plan: what
+//! to add to cargo's command line and environment so that target units (and doctests) get
+//! `--sysroot` and every flag the user set stays in effect.
 //!
 //! Cargo takes rustflags from the first of: `CARGO_ENCODED_RUSTFLAGS`, `RUSTFLAGS`, the
-//! matching `target.<triple>.rustflags` and `target.<cfg>.rustflags` (joined), `build.rustflags`;
-//! rustdoc's flags the same way with `RUSTDOCFLAGS` and `rustdocflags`. So, for each:
+//! target-specific ones (`target.<triple>.rustflags`, `CARGO_TARGET_<TRIPLE>_RUSTFLAGS` and every
+//! matching `target.'cfg(…)'.rustflags`, joined), `build.rustflags`; rustdoc's flags the same way
+//! with `RUSTDOCFLAGS` and `rustdocflags`. [`probe`] asks cargo-config2 which of these apply to
+//! the target (it evaluates `cfg(…)` with the rustc of the build); cargo itself merges the values.
+//! So, for each kind:
 //! * with `RUSTFLAGS` or `CARGO_ENCODED_RUSTFLAGS` set, the sysroot flags are folded into
 //!   `CARGO_ENCODED_RUSTFLAGS` (with a target given, cargo applies them to target units only);
-//! * with target rustflags configured, ours are added as `--config target.<triple>.rustflags`,
-//!   which cargo joins to the user's arrays (a value written as one string is not joined but
-//!   replaced, so then ours go in as that string plus our flags);
-//! * otherwise ours go to `target.<triple>.rustflags` too, which would hide `build.rustflags`,
-//!   so those are copied in front of ours.
+//! * with target-specific flags in effect, ours are added as `--config target.<triple>.rustflags`,
+//!   which cargo joins to the user's arrays;
+//! * otherwise as `--config build.rustflags`, which cargo joins to the user's `build.rustflags`
+//!   from every file, `include`, `CARGO_BUILD_RUSTFLAGS` and `--config` (with a target given,
+//!   cargo applies them to target units only).
+//!
+//! A value written as one string is not joined by cargo but replaced, so then ours go in as that
+//! string plus our flags.
 
-use std::ffi::OsString;
+mod layers;
+mod probe;
+
 use std::path::{Path, PathBuf};
 
-use toml::{Table, Value};
+use toml::Value;
+
+use layers::{Layer, Origin};
+pub use probe::CfgRustc;
 
 /// What the user's configuration files, `--config` options and environment say.
 #[derive(Debug, Default)]
@@ -26,14 +36,14 @@ pub struct UserConfig {
     pub build_target: Option<String>,
     /// `build.rustc`, resolved against the configuration file it came from.
     pub build_rustc: Option<PathBuf>,
-    /// `build.rustflags` and `build.rustdocflags`, merged as cargo merges arrays (lower
-    /// precedence first), indexed by [`Flags`].
-    build_flags: [Vec<String>; 2],
-    /// Every `target` table, lower precedence first.
-    target_tables: Vec<Table>,
-    /// `RUSTFLAGS` / `CARGO_ENCODED_RUSTFLAGS` (and the rustdoc pair), when set: they replace
-    /// all config flags of their kind.
-    env_flags: [Option<Vec<String>>; 2],
+    /// Every configuration layer, lowest precedence first.
+    layers: Vec<Layer>,
+    /// The `CARGO*` and `RUST*` environment variables.
+    env: Vec<(String, String)>,
+    /// Where cargo runs.
+    cwd: PathBuf,
+    /// `$CARGO_HOME`.
+    cargo_home: Option<PathBuf>,
 }
 
 /// The two kinds of compiler flags cargo configures alike.
@@ -68,146 +78,148 @@ impl Flags {
     fn encoded_env(self) -> String {
         format!("CARGO_ENCODED_{}", self.env())
     }
+
+    /// The environment variable for `build.<key>`.
+    fn build_env(self) -> String {
+        format!("CARGO_BUILD_{}", self.env())
+    }
 }
 
 impl UserConfig {
-    /// Reads `$CARGO_HOME/config.toml`, every `.cargo/config.toml` from the filesystem root down
-    /// to the current directory, then `CARGO_*` variables, then `cli_configs` (the values of the
-    /// user's `--config` options), in cargo's order of precedence.
+    /// The configuration cargo will see when run here with `cli_configs` (the values of the
+    /// user's `--config` options, in order).
     pub fn load(cli_configs: &[String]) -> Result<UserConfig, String> {
         let cwd = std::env::current_dir().map_err(|e| format!("no current directory: {e}"))?;
-        let mut layers: Vec<(Table, PathBuf)> = Vec::new();
-        let mut files = Vec::new();
-        if let Some(home) = cargo_home() {
-            files.extend(config_file(&home));
-        }
-        let mut ancestors: Vec<&Path> = cwd.ancestors().collect();
-        ancestors.reverse();
-        for dir in ancestors {
-            files.extend(config_file(&dir.join(".cargo")));
-        }
-        files.dedup();
-        for file in files {
-            let text = std::fs::read_to_string(&file)
-                .map_err(|e| format!("could not read {}: {e}", file.display()))?;
-            let table: Table = text
-                .parse()
-                .map_err(|e| format!("could not parse {}: {e}", file.display()))?;
-            let base = file
-                .parent()
-                .and_then(Path::parent)
-                .unwrap_or(&cwd)
-                .to_path_buf();
-            layers.push((table, base));
-        }
-        layers.push((env_layer(), cwd.clone()));
-        for arg in cli_configs {
-            let path = Path::new(arg);
-            let table: Table = if arg.ends_with(".toml") && path.is_file() {
-                std::fs::read_to_string(path)
-                    .map_err(|e| format!("could not read {arg}: {e}"))?
-                    .parse()
-            } else {
-                arg.parse()
-            }
-            .map_err(|e| format!("could not parse --config {arg}: {e}"))?;
-            layers.push((table, cwd.clone()));
-        }
+        let cargo_home = cargo_config2::cargo_home_with_cwd(&cwd);
+        // vars() panics on any variable that is not UTF-8; cargo reports its own such variables.
+        let env = std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+            .filter(|(k, _)| k.starts_with("CARGO") || k.starts_with("RUST"))
+            .collect();
+        UserConfig::load_in(cwd, cargo_home, env, cli_configs)
+    }
 
-        let mut config = UserConfig::default();
-        for (table, base) in layers {
-            if let Some(build) = table.get("build").and_then(Value::as_table) {
-                if let Some(t) = build.get("target") {
-                    config.build_target = match t {
-                        Value::String(s) => Some(s.clone()),
-                        Value::Array(a) if a.len() == 1 => a[0].as_str().map(str::to_string),
-                        _ => return Err(
-                            "cargo xous builds for one target at a time; `build.target` lists several"
-                                .into(),
-                        ),
-                    };
-                }
-                if let Some(r) = build.get("rustc").and_then(Value::as_str) {
-                    config.build_rustc = Some(config_path(r, &base));
-                }
-                for kind in Flags::ALL {
-                    if let Some(flags) = build.get(kind.key()) {
-                        config.build_flags[kind as usize].extend(string_list(flags));
-                    }
-                }
-            }
-            if let Some(target) = table.get("target").and_then(Value::as_table) {
-                config.target_tables.push(target.clone());
-            }
+    /// [`UserConfig::load`] for cargo run in `cwd` with `cargo_home` and the `env` variables.
+    pub fn load_in(
+        cwd: PathBuf,
+        cargo_home: Option<PathBuf>,
+        env: Vec<(String, String)>,
+        cli_configs: &[String],
+    ) -> Result<UserConfig, String> {
+        let layers = layers::load(&cwd, cargo_home.as_deref(), cli_configs)?;
+        let mut config = UserConfig {
+            layers,
+            env,
+            cwd,
+            cargo_home,
+            ..UserConfig::default()
+        };
+        if let Some((value, _)) = config.build_value("target", "CARGO_BUILD_TARGET") {
+            config.build_target =
+                match value {
+                    Value::String(s) => Some(s),
+                    Value::Array(a) if a.len() == 1 => a[0].as_str().map(str::to_string),
+                    _ => return Err(
+                        "cargo xous builds for one target at a time; `build.target` lists several"
+                            .into(),
+                    ),
+                };
         }
-        for kind in Flags::ALL {
-            config.env_flags[kind as usize] = match std::env::var(kind.encoded_env()) {
-                Ok(v) => Some(
-                    v.split('\x1f')
-                        .filter(|f| !f.is_empty())
-                        .map(str::to_string)
-                        .collect(),
-                ),
-                Err(_) => std::env::var(kind.env())
-                    .ok()
-                    .map(|v| v.split_whitespace().map(str::to_string).collect()),
-            };
+        if let Some((Value::String(r), base)) = config.build_value("rustc", "CARGO_BUILD_RUSTC") {
+            config.build_rustc = Some(config_path(&r, &base));
         }
         Ok(config)
     }
 
-    /// The user's `target.<name>.<key>` when written as one string (cargo replaces strings
-    /// instead of joining them): the value of the layer with the highest precedence.
-    fn target_string(&self, name: &str, key: &str) -> Option<&str> {
-        self.target_tables
-            .iter()
-            .rev()
-            .find_map(|t| t.get(name)?.get(key)?.as_str())
+    /// `build.<key>` with cargo's precedence: files (and their includes), then the environment
+    /// variable `env`, then `--config`; with the directory a relative path is relative to.
+    fn build_value(&self, key: &str, env: &str) -> Option<(Value, PathBuf)> {
+        let last = |cli: bool| {
+            self.layers
+                .iter()
+                .rev()
+                .filter(|l| matches!(l.origin, Origin::Cli(_)) == cli)
+                .find_map(|l| Some((layers::get(l, "build", key)?.clone(), l.base.clone())))
+        };
+        last(true)
+            .or_else(|| {
+                let value = self.env_var(env)?;
+                Some((Value::String(value.to_string()), self.cwd.clone()))
+            })
+            .or_else(|| last(false))
     }
 
-    /// Adds `ours` to the flags of `kind` for target `name` without losing the user's: see the
-    /// module docs for the rules.
+    fn env_var(&self, name: &str) -> Option<&str> {
+        self.env
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// `RUSTFLAGS` / `CARGO_ENCODED_RUSTFLAGS` (or the rustdoc pair), when set: they replace
+    /// all config flags of their kind.
+    fn env_flags(&self, kind: Flags) -> Option<Vec<String>> {
+        if let Some(v) = self.env_var(&kind.encoded_env()) {
+            return Some(
+                v.split('\x1f')
+                    .filter(|f| !f.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            );
+        }
+        self.env_var(kind.env())
+            .map(|v| v.split_whitespace().map(str::to_string).collect())
+    }
+
+    /// The highest-precedence `<table>.<key>`, when written as one string (cargo replaces
+    /// strings instead of joining them). `table` is `build` or a target's name.
+    fn string_value(&self, table: &[&str], key: &str) -> Option<&str> {
+        self.layers.iter().rev().find_map(|l| {
+            let mut v = l.table.get(table[0])?;
+            for t in &table[1..] {
+                v = v.get(t)?;
+            }
+            match v.get(key)? {
+                Value::String(s) => Some(Some(s.as_str())),
+                _ => Some(None),
+            }
+        })?
+    }
+
+    /// Adds `ours` to the flags of `kind` without losing the user's: see the module docs.
     fn add_flags(
         &self,
         kind: Flags,
         name: &str,
-        key: &str,
+        target_specific: bool,
         ours: &[String],
         config_args: &mut Vec<String>,
         env: &mut Vec<(String, Option<String>)>,
     ) -> Result<(), String> {
         let config_key = kind.key();
-        if let Some(theirs) = &self.env_flags[kind as usize] {
+        if let Some(theirs) = self.env_flags(kind) {
             let all: Vec<String> = theirs.iter().chain(ours).cloned().collect();
             env.push((kind.encoded_env(), Some(all.join("\x1f"))));
             env.push((kind.env().to_string(), None));
-        } else if let Some(theirs) = self.target_string(name, config_key) {
+            return Ok(());
+        }
+        let (path, table): (String, Vec<&str>) = if target_specific {
+            (format!("target.{}", toml_key(name)), vec!["target", name])
+        } else {
+            ("build".to_string(), vec!["build"])
+        };
+        if let Some(theirs) = self.string_value(&table, config_key) {
             if ours.iter().any(|f| f.contains(char::is_whitespace)) {
                 return Err(format!(
-                    "the libstd sysroot path has a space in it, and your `target.{name}.{config_key}` is one string, which cargo splits at spaces\nhelp: write it as an array ({config_key} = [\"…\"]), or set XOUS_SYSROOT_CACHE_DIR to a path without spaces"
+                    "the libstd sysroot path has a space in it, and your `{path}.{config_key}` is one string, which cargo splits at spaces\nhelp: write it as an array ({config_key} = [\"…\"]), or set XOUS_SYSROOT_CACHE_DIR to a path without spaces"
                 ));
             }
             let all = format!("{theirs} {}", ours.join(" "));
-            config_args.push(format!("target.{key}.{config_key}={}", Value::String(all)));
+            config_args.push(format!("{path}.{config_key}={}", Value::String(all)));
         } else {
-            let mut flags = Vec::new();
-            if !self.has_target_key(name, config_key) {
-                flags.extend(self.build_flags[kind as usize].iter().cloned());
-            }
-            flags.extend(ours.iter().cloned());
-            config_args.push(format!("target.{key}.{config_key}={}", toml_array(&flags)));
+            config_args.push(format!("{path}.{config_key}={}", toml_array(ours)));
         }
         Ok(())
-    }
-
-    /// Whether any `target.<name>.<key>` or `target.'cfg(…)'.<key>` is set.
-    fn has_target_key(&self, name: &str, key: &str) -> bool {
-        let env_name = name.to_ascii_uppercase().replace(['-', '.'], "_");
-        self.target_tables.iter().any(|t| {
-            t.iter().any(|(k, v)| {
-                (k == name || *k == env_name || k.starts_with("cfg(")) && v.get(key).is_some()
-            })
-        })
     }
 }
 
@@ -226,27 +238,53 @@ pub struct Plan {
 
 impl Plan {
     /// The additions for `target`, with `sysroot_flags` for target units and `runner` when the
-    /// subcommand runs programs.
+    /// subcommand runs programs; `rustc` decides the user's `target.'cfg(…)'` tables.
     pub fn new(
         user: &UserConfig,
         target: &str,
         cli_target: bool,
         sysroot_flags: &[String],
         runner: Option<&Path>,
+        rustc: &CfgRustc,
     ) -> Result<Plan, String> {
         let name = config_name(target);
-        let key = toml_key(&name);
         let mut config_args = Vec::new();
         let mut env = Vec::new();
-        if !sysroot_flags.is_empty() {
+        let needs_flags = !sysroot_flags.is_empty();
+        let settings = if runner.is_some()
+            || (needs_flags && Flags::ALL.iter().any(|&k| user.env_flags(k).is_none()))
+        {
+            probe::target_settings(
+                &user.cwd,
+                user.cargo_home.as_deref(),
+                &user.env,
+                &user.layers,
+                target,
+                rustc,
+            )?
+        } else {
+            probe::TargetSettings::default()
+        };
+        if needs_flags {
             for kind in Flags::ALL {
-                user.add_flags(kind, &name, &key, sysroot_flags, &mut config_args, &mut env)?;
+                user.add_flags(
+                    kind,
+                    &name,
+                    settings.flags[kind as usize],
+                    sysroot_flags,
+                    &mut config_args,
+                    &mut env,
+                )?;
             }
         }
         if let Some(runner) = runner {
-            if !user.has_target_key(&name, "runner") {
+            if !settings.runner {
                 let runner = runner.display().to_string();
-                config_args.push(format!("target.{key}.runner={}", toml_array(&[runner])));
+                config_args.push(format!(
+                    "target.{}.runner={}",
+                    toml_key(&name),
+                    toml_array(&[runner])
+                ));
             }
         }
         Ok(Plan {
@@ -256,60 +294,6 @@ impl Plan {
             env,
         })
     }
-}
-
-/// `CARGO_BUILD_*` and `CARGO_TARGET_<T>_*` variables as one configuration layer.
-fn env_layer() -> Table {
-    let mut table = Table::new();
-    let mut build = Table::new();
-    let mut targets = Table::new();
-    // vars() panics on any variable that is not UTF-8; cargo reports its own such variables.
-    let utf8 = |(k, v): (OsString, OsString)| Some((k.into_string().ok()?, v.into_string().ok()?));
-    for (key, value) in std::env::vars_os().filter_map(utf8) {
-        let list = || {
-            Value::Array(
-                value
-                    .split_whitespace()
-                    .map(|s| Value::String(s.into()))
-                    .collect(),
-            )
-        };
-        match key.as_str() {
-            "CARGO_BUILD_TARGET" => {
-                build.insert("target".into(), Value::String(value.clone()));
-            }
-            "CARGO_BUILD_RUSTC" => {
-                build.insert("rustc".into(), Value::String(value.clone()));
-            }
-            "CARGO_BUILD_RUSTFLAGS" | "CARGO_BUILD_RUSTDOCFLAGS" => {
-                let field = key["CARGO_BUILD_".len()..].to_ascii_lowercase();
-                build.insert(field, list());
-            }
-            _ => {
-                let Some(rest) = key.strip_prefix("CARGO_TARGET_") else {
-                    continue;
-                };
-                for field in ["RUSTFLAGS", "RUSTDOCFLAGS", "RUNNER"] {
-                    if let Some(upper) = rest.strip_suffix(&format!("_{field}")) {
-                        // The triple in upper case, `_` for `-` and `.`: see `has_target_key`.
-                        let entry = targets
-                            .entry(upper.to_string())
-                            .or_insert_with(|| Value::Table(Table::new()));
-                        if let Value::Table(t) = entry {
-                            t.insert(field.to_ascii_lowercase(), list());
-                        }
-                    }
-                }
-            }
-        }
-    }
-    if !build.is_empty() {
-        table.insert("build".into(), Value::Table(build));
-    }
-    if !targets.is_empty() {
-        table.insert("target".into(), Value::Table(targets));
-    }
-    table
 }
 
 /// The name of `target` in configuration keys: the triple, or a target JSON's file stem.
@@ -341,19 +325,6 @@ fn toml_array(items: &[String]) -> String {
     Value::Array(items.iter().map(|s| Value::String(s.clone())).collect()).to_string()
 }
 
-/// A cargo string list: an array of strings, or one string split on whitespace.
-fn string_list(value: &Value) -> Vec<String> {
-    match value {
-        Value::String(s) => s.split_whitespace().map(str::to_string).collect(),
-        Value::Array(a) => a
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_string)
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
 /// A path from a configuration file: relative ones with a `/` are relative to the directory
 /// holding `.cargo/`; bare names are looked up on `PATH` by whoever runs them.
 fn config_path(value: &str, base: &Path) -> PathBuf {
@@ -363,21 +334,6 @@ fn config_path(value: &str, base: &Path) -> PathBuf {
     } else {
         path.to_path_buf()
     }
-}
-
-fn cargo_home() -> Option<PathBuf> {
-    std::env::var_os("CARGO_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
-}
-
-/// `<dir>/config.toml`, else the older `<dir>/config`, when present.
-fn config_file(dir: &Path) -> Option<PathBuf> {
-    ["config.toml", "config"]
-        .iter()
-        .map(|name| dir.join(name))
-        .find(|p| p.is_file())
 }
 
 #[cfg(test)]

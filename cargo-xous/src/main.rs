@@ -60,6 +60,7 @@ fn run(args: Vec<OsString>) -> Result<ExitCode, String> {
             inv.target.is_some(),
             &sysroot.rustflags(),
             runner.as_deref(),
+            &toolchain.cfg_rustc(),
         )?;
         cargo = with_plan(&toolchain, &inv, plan, &sysroot);
         if let Some(rustdoc) = rustdoc {

@@ -60,6 +60,21 @@ impl Toolchain {
         }
     }
 
+    /// The same rustc as a command for cargo-config2's `rustc --print cfg`: for `+toolchain`
+    /// run by rustup with that toolchain (as cargo runs it with `RUSTUP_TOOLCHAIN`), else by path.
+    pub fn cfg_rustc(&self) -> crate::config::CfgRustc {
+        match &self.toolchain {
+            Some(name) => crate::config::CfgRustc {
+                program: "rustup".into(),
+                args: vec!["run".into(), name.into(), self.rustc.clone().into()],
+            },
+            None => crate::config::CfgRustc {
+                program: self.rustc.clone(),
+                args: Vec::new(),
+            },
+        }
+    }
+
     /// The rustdoc to give cargo when `RUSTC` names the rustc and `RUSTDOC` is unset: the one
     /// beside that rustc, since a rustdoc of another toolchain cannot read its libstd (E0514).
     /// `None` when cargo's own choice is right. When there is none beside it and `needed`

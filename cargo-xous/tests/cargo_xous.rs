@@ -389,3 +389,173 @@ fn a_dist_server_serving_a_hostile_archive_stops_the_build_before_any_libstd_bui
         text(&out)
     );
 }
+
+/// The `--cfg from_*` markers on the rustc line of the example's library, in order.
+fn markers(out: &Output) -> Vec<String> {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("Running") && l.contains("--crate-name hello_xous"))
+        .unwrap_or_else(|| panic!("no rustc line for the library\n{}", text(out)));
+    let words: Vec<&str> = line.split_whitespace().collect();
+    words
+        .windows(2)
+        .filter(|w| w[0] == "--cfg" && w[1].starts_with("from_"))
+        .map(|w| w[1].trim_end_matches('`').to_string())
+        .collect()
+}
+
+/// One configuration: files under the project, environment variables, `--config` options, and
+/// the markers both cargos must pass.
+struct ConfigCase {
+    name: &'static str,
+    files: Vec<(&'static str, String)>,
+    env: Vec<(String, String)>,
+    cli: Vec<String>,
+    expected: &'static [&'static str],
+}
+
+#[test]
+fn cargo_xous_passes_the_same_configured_flags_as_plain_cargo() {
+    let warm = warm();
+    let project = &warm.projects[4];
+    // A build script: the sysroot flags must reach target units only.
+    std::fs::write(project.join("build.rs"), "fn main() {}\n").unwrap();
+    let plain_target = tempfile::tempdir().unwrap();
+    let xous = "cfg(target_os = \"xous\")";
+    let t_env = TARGET.to_ascii_uppercase().replace('-', "_");
+    let build = "[build]\nrustflags = ['--cfg', 'from_build']\n";
+    let cases = vec![
+        ConfigCase {
+            name: "a cfg(unix) table does not match Xous: build.rustflags stay",
+            files: vec![(
+                ".cargo/config.toml",
+                format!("{build}[target.'cfg(unix)']\nrustflags = ['--cfg', 'from_unix']\n"),
+            )],
+            env: vec![],
+            cli: vec![],
+            expected: &["from_build"],
+        },
+        ConfigCase {
+            name: "a matching cfg table and target.<triple> replace build.rustflags",
+            files: vec![(
+                ".cargo/config.toml",
+                format!(
+                    "{build}[target.'{xous}']\nrustflags = ['--cfg', 'from_xous']\n\
+                     [target.{TARGET}]\nrustflags = ['--cfg', 'from_triple']\n"
+                ),
+            )],
+            env: vec![(
+                format!("CARGO_TARGET_{t_env}_RUSTFLAGS"),
+                "--cfg from_target_env".into(),
+            )],
+            cli: vec![],
+            expected: &["from_triple", "from_target_env", "from_xous"],
+        },
+        ConfigCase {
+            name: "RUSTFLAGS replaces every configured flag",
+            files: vec![(
+                ".cargo/config.toml",
+                format!("{build}[target.'{xous}']\nrustflags = ['--cfg', 'from_xous']\n"),
+            )],
+            env: vec![("RUSTFLAGS".into(), "--cfg from_rustflags".into())],
+            cli: vec![],
+            expected: &["from_rustflags"],
+        },
+        ConfigCase {
+            name: "CARGO_BUILD_RUSTFLAGS joins build.rustflags",
+            files: vec![(".cargo/config.toml", build.to_string())],
+            env: vec![(
+                "CARGO_BUILD_RUSTFLAGS".into(),
+                "--cfg from_build_env".into(),
+            )],
+            cli: vec![],
+            expected: &["from_build", "from_build_env"],
+        },
+        ConfigCase {
+            name: "CARGO_HOME that is also an ancestor is read once",
+            files: vec![(".cargo/config.toml", build.to_string())],
+            env: vec![(
+                "CARGO_HOME".into(),
+                project.join(".cargo").display().to_string(),
+            )],
+            cli: vec![],
+            expected: &["from_build"],
+        },
+        ConfigCase {
+            name: "--config on the command line",
+            files: vec![(".cargo/config.toml", build.to_string())],
+            env: vec![],
+            cli: vec![
+                "build.rustflags=['--cfg','from_cli_build']".into(),
+                format!("target.'{xous}'.rustflags=['--cfg','from_cli_xous']"),
+            ],
+            expected: &["from_cli_xous"],
+        },
+        ConfigCase {
+            name: "--config adding to build.rustflags only",
+            files: vec![(".cargo/config.toml", build.to_string())],
+            env: vec![],
+            cli: vec!["build.rustflags=['--cfg','from_cli_build']".into()],
+            expected: &["from_build", "from_cli_build"],
+        },
+        ConfigCase {
+            name: "an included file with a matching cfg table",
+            files: vec![
+                (
+                    ".cargo/config.toml",
+                    format!("include = ['xous.toml']\n{build}"),
+                ),
+                (
+                    ".cargo/xous.toml",
+                    format!("[target.'{xous}']\nrustflags = ['--cfg', 'from_included']\n"),
+                ),
+            ],
+            env: vec![],
+            cli: vec![],
+            expected: &["from_included"],
+        },
+    ];
+    let mut failures = Vec::new();
+    for case in &cases {
+        let _ = std::fs::remove_dir_all(project.join(".cargo"));
+        for (path, text_of_file) in &case.files {
+            let path = project.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text_of_file).unwrap();
+        }
+        let mut args = vec!["check".to_string(), "-v".into(), "--lib".into()];
+        for c in &case.cli {
+            args.extend(["--config".to_string(), c.clone()]);
+        }
+        // Plain cargo cannot finish without a Xous libstd, but prints the flags it passes.
+        let mut plain = Command::new(CARGO);
+        support::debian(&mut plain, &warm.cache)
+            .args(&args)
+            .args(["--target", TARGET])
+            .current_dir(project)
+            .env("CARGO_NET_OFFLINE", "true")
+            .env("CARGO_TARGET_DIR", plain_target.path())
+            .envs(case.env.iter().map(|(k, v)| (k, v)));
+        let plain = plain.output().unwrap();
+        // A fresh library source, so that cargo xous compiles (and prints) it every time.
+        let lib = project.join("src/lib.rs");
+        std::fs::write(&lib, std::fs::read(&lib).unwrap()).unwrap();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let xous = cargo_xous(project, &warm.cache, &args)
+            .envs(case.env.iter().map(|(k, v)| (k, v)))
+            .output()
+            .unwrap();
+        assert!(xous.status.success(), "{}: {}", case.name, text(&xous));
+        let (plain, xous) = (markers(&plain), markers(&xous));
+        if plain != case.expected || xous != case.expected {
+            failures.push(format!(
+                "{}: plain cargo {plain:?}, cargo xous {xous:?}, expected {:?}",
+                case.name, case.expected
+            ));
+        }
+    }
+    let _ = std::fs::remove_dir_all(project.join(".cargo"));
+    std::fs::remove_file(project.join("build.rs")).unwrap();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
