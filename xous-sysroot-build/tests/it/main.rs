@@ -10,6 +10,7 @@ mod channels;
 #[cfg(feature = "cli")]
 mod cli;
 mod e2e;
+mod linked;
 mod overlay;
 mod repro;
 mod rust_src;

@@ -8,8 +8,8 @@ use std::process::{Command, Output};
 
 use crate::chaos::cli;
 use crate::rustup::{run, rustup_stand_in};
-use crate::support::stand_in::rustup;
-use crate::support::{identities, snapshot, synthetic_dist, RUSTC, TARGET};
+use crate::support::stand_in::{rustup, toolchain_snapshot};
+use crate::support::{synthetic_dist, RUSTC, TARGET};
 
 const NAME: &str = "xous-1.96.0";
 
@@ -40,7 +40,7 @@ fn a_linked_toolchain_is_named_by_rustup_and_the_base_is_never_written() {
     let tmp = tempfile::tempdir().unwrap();
     let home = tmp.path();
     let (server, base) = rustup_stand_in(home);
-    let before = (snapshot(&base), identities(&base));
+    let before = toolchain_snapshot(&base);
     let (dist, _) = synthetic_dist(&home.join("ours"), RUSTC, TARGET, 1000, false);
     let dist = dist.path().display().to_string();
     let base_arg = base.display().to_string();
@@ -106,7 +106,7 @@ fn a_linked_toolchain_is_named_by_rustup_and_the_base_is_never_written() {
     );
     assert!(!list.contains("changed or removed"), "{list}");
     assert_eq!(
-        (snapshot(&base), identities(&base)),
+        toolchain_snapshot(&base),
         before,
         "the base after the install"
     );
@@ -120,7 +120,7 @@ fn a_linked_toolchain_is_named_by_rustup_and_the_base_is_never_written() {
     assert!(!root.exists());
     assert!(!rustup_run(&["toolchain", "list"]).contains(NAME));
     assert_eq!(
-        (snapshot(&base), identities(&base)),
+        toolchain_snapshot(&base),
         before,
         "the base after the uninstall"
     );

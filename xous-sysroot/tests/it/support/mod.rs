@@ -121,20 +121,6 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, String)> {
     out
 }
 
-/// Every path under `dir` with its inode and modification time (seconds, nanoseconds),
-/// sorted: with [`snapshot`], proof that no file was written in place or replaced.
-#[cfg(unix)]
-pub fn identities(dir: &Path) -> Vec<(PathBuf, u64, i64, i64)> {
-    use std::os::unix::fs::MetadataExt;
-    snapshot(dir)
-        .into_iter()
-        .filter_map(|(path, _)| {
-            let meta = path.symlink_metadata().ok()?;
-            Some((path, meta.ino(), meta.mtime(), meta.mtime_nsec()))
-        })
-        .collect()
-}
-
 /// The paths that differ between two snapshots (added, removed or changed), except those
 /// `ignore` accepts, and the bytes involved (a file's size in whichever snapshot has it).
 pub fn changes(
