@@ -17,6 +17,8 @@ fn write(path: &Path, text: &str) {
 fn base(dir: &Path) -> PathBuf {
     let base = dir.join("base");
     write(&base.join("bin/rustc"), "#!/bin/sh\n");
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(base.join("bin/rustc"), fs::Permissions::from_mode(0o755)).unwrap();
     write(&base.join("lib/rustlib/components"), "rustc\nrust-std\n");
     write(
         &base.join("lib/rustlib/x86_64-unknown-linux-gnu/lib/libstd.rlib"),
@@ -119,4 +121,35 @@ fn names_follow_the_channel_and_official_names_are_refused() {
         let e = check_name(bad).unwrap_err();
         assert!(e.to_string().contains("\nhelp: choose a name"), "{e}");
     }
+}
+
+#[test]
+fn across_filesystems_the_mirror_copies() {
+    // /dev/shm is a tmpfs on Linux: another filesystem than the temporary directory's disk,
+    // so every hard link fails with EXDEV.
+    let tmp = tempfile::tempdir().unwrap();
+    let other = tempfile::tempdir_in("/dev/shm").expect("/dev/shm (a tmpfs on Linux)");
+    let base = base(tmp.path());
+    assert_ne!(
+        fs::metadata(&base).unwrap().dev(),
+        fs::metadata(other.path()).unwrap().dev(),
+        "the test needs /dev/shm on another filesystem than {}",
+        tmp.path().display()
+    );
+    let root = root(other.path(), &version());
+    let record = make_tree(&base, &root, TARGET, &version()).unwrap();
+    assert_eq!((record.linked_files, record.copied_files), (0, 3));
+    assert_eq!(
+        fs::read_to_string(root.join("bin/rustc")).unwrap(),
+        "#!/bin/sh\n"
+    );
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(
+        mode(&root.join("bin/rustc")),
+        0o755,
+        "an executable stays executable"
+    );
+    // A copy of the same bytes still matches the base.
+    assert!(base_matches(&root, &base));
 }
