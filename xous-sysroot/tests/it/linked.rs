@@ -57,6 +57,28 @@ fn a_linked_toolchain_is_named_by_rustup_and_the_base_is_never_written() {
         run(cmd)
     };
 
+    // A name that is another rustup toolchain is refused before anything is made.
+    let other = home.join("other-toolchain");
+    std::fs::create_dir_all(other.join("lib")).unwrap();
+    std::fs::create_dir_all(other.join("bin")).unwrap();
+    std::fs::write(other.join("bin/rustc"), "").unwrap();
+    rustup_run(&[
+        "toolchain",
+        "link",
+        "xous-taken",
+        &other.display().to_string(),
+    ]);
+    let taken = linked(&["install", "--name", "xous-taken"]);
+    let err = String::from_utf8_lossy(&taken.stderr);
+    assert!(
+        !taken.status.success()
+            && err.starts_with("error: the rustup toolchain 'xous-taken' already exists")
+            && err.contains("help: choose another name"),
+        "{err}"
+    );
+    assert!(!home.join("cache/toolchains").exists());
+    rustup_run(&["toolchain", "uninstall", "xous-taken"]);
+
     let text = stdout(&linked(&["install"]));
     let root = home.join("cache/toolchains/1.96.0-ac68faa20");
     assert!(
@@ -137,8 +159,20 @@ fn a_linked_toolchain_is_named_by_rustup_and_the_base_is_never_written() {
         list.contains(&format!("base {} changed or removed", base.display())),
         "{list}"
     );
+    // A second name for the same toolchain; the uninstall unlinks both.
+    let named = stdout(&linked(&["install", "--name", "xous-mine"]));
+    assert!(named.contains("rustup toolchain: xous-mine"), "{named}");
+    let listed = rustup_run(&["toolchain", "list"]);
+    assert!(
+        listed.contains(NAME) && listed.contains("xous-mine"),
+        "{listed}"
+    );
     stdout(&linked(&["uninstall"]));
-    assert!(!rustup_run(&["toolchain", "list"]).contains(NAME));
+    let listed = rustup_run(&["toolchain", "list"]);
+    assert!(
+        !listed.contains(NAME) && !listed.contains("xous-mine"),
+        "{listed}"
+    );
 }
 
 /// A base toolchain directory as rustup lays one out, made by hand.
