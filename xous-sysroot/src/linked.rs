@@ -206,11 +206,11 @@ pub(crate) fn make_tree(
     let parent = root.parent().expect("a toolchain directory has a parent");
     fs::create_dir_all(parent).ctx("create directory", parent)?;
     let name = root.file_name().unwrap_or_default().to_string_lossy();
+    remove_leftovers(parent, &name)?;
     let staging = parent.join(format!(
         "{TEMP_PREFIX}staging-{name}-{}",
         std::process::id()
     ));
-    let _ = fs::remove_dir_all(&staging);
     let mut record = Record {
         rustc: rustc.identity(),
         base: base.to_path_buf(),
@@ -240,6 +240,27 @@ pub(crate) fn remove_tree(root: &Path) -> Result<bool> {
     fs::rename(root, &trash).ctx("move aside for removal", &trash)?;
     fs::remove_dir_all(&trash).ctx("remove", &trash)?;
     Ok(true)
+}
+
+/// Removes the staging and trash directories of the toolchain `name` that killed processes
+/// left in `parent`. Call with the toolchain's lock held.
+fn remove_leftovers(parent: &Path, name: &str) -> Result<()> {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        let leftover = ["staging", "trash"].iter().any(|kind| {
+            file_name
+                .strip_prefix(&format!("{TEMP_PREFIX}{kind}-{name}-"))
+                .is_some_and(|pid| pid.bytes().all(|b| b.is_ascii_digit()))
+        });
+        if leftover {
+            fs::remove_dir_all(entry.path()).ctx("remove leftover", entry.path())?;
+        }
+    }
+    Ok(())
 }
 
 /// Whether `name` in the toolchains directory is a temporary of ours.

@@ -76,11 +76,7 @@ impl Installer {
         } else {
             linked::check_name(&name)?;
         }
-        let lock_path = s
-            .cache_dir
-            .join("locks")
-            .join(format!("linked-{}.lock", version.dir_name()));
-        let _lock = self.lock(&lock_path)?;
+        let _lock = self.lock(&linked_lock(s.cache_dir.as_path(), &root))?;
         let mut record = match Record::read(&root) {
             Some(record) if !self.force => record,
             previous => {
@@ -111,6 +107,7 @@ impl Installer {
 
     pub(super) fn uninstall_linked(&self, s: &Settings) -> Result<bool> {
         let root = self.destination(s, s.version.as_ref())?.root;
+        let _lock = self.lock(&linked_lock(&s.cache_dir, &root))?;
         let record = Record::read(&root);
         if record.is_none() && root.exists() && !self.force {
             return Err(Error::NotInstalled { path: root });
@@ -174,4 +171,10 @@ impl Installer {
         found.sort_by(|a, b| a.path.cmp(&b.path));
         found
     }
+}
+
+/// The lock serializing the making, install and removal of the linked toolchain at `root`.
+fn linked_lock(cache_dir: &std::path::Path, root: &std::path::Path) -> PathBuf {
+    let name = root.file_name().unwrap_or_default().to_string_lossy();
+    cache_dir.join("locks").join(format!("linked-{name}.lock"))
 }

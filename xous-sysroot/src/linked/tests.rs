@@ -45,7 +45,17 @@ fn the_mirror_links_every_file_and_leaves_out_the_target_and_our_leftovers() {
     let tmp = tempfile::tempdir().unwrap();
     let base = resolve_base(&base(tmp.path())).unwrap();
     let root = root(tmp.path(), &version());
+    // What a killed process left beside it goes; another toolchain's temporaries stay.
+    let killed = tmp
+        .path()
+        .join("toolchains/.xous-sysroot-staging-1.95.0-59807616e-4242");
+    let other = tmp
+        .path()
+        .join("toolchains/.xous-sysroot-trash-1.96.0-ac68faa20-7");
+    write(&killed.join("bin/rustc"), "partial");
+    write(&other.join("bin/rustc"), "another's");
     let record = make_tree(&base, &root, TARGET, &version()).unwrap();
+    assert!(!killed.exists() && other.exists());
     assert_eq!((record.linked_files, record.copied_files), (3, 0));
     assert_eq!(record.base, base);
     assert_eq!(Record::read(&root), Some(record));
