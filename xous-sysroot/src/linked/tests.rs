@@ -163,3 +163,23 @@ fn across_filesystems_the_mirror_copies() {
     // A copy of the same bytes still matches the base.
     assert!(base_matches(&root, &base));
 }
+
+#[test]
+fn a_bare_release_finds_the_one_linked_toolchain_of_that_release() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = base(tmp.path());
+    let bare = RustcVersion::parse("1.95.0").unwrap();
+    assert_eq!(
+        find(tmp.path(), &bare),
+        tmp.path().join("toolchains/1.95.0")
+    );
+    let made = root(tmp.path(), &version());
+    make_tree(&base, &made, TARGET, &version()).unwrap();
+    assert_eq!(find(tmp.path(), &bare), made);
+    assert_eq!(find(tmp.path(), &version()), made);
+    let other = RustcVersion::parse("1.96.0").unwrap();
+    assert_eq!(
+        find(tmp.path(), &other),
+        tmp.path().join("toolchains/1.96.0")
+    );
+}
