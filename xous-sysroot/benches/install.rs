@@ -9,6 +9,7 @@
 #[allow(dead_code)]
 mod server;
 #[path = "../tests/it/support/stand_in.rs"]
+#[allow(dead_code)]
 mod stand_in;
 
 use std::io::Write;

@@ -43,8 +43,8 @@ pub enum Error {
     #[cfg(feature = "build")]
     #[error("XOUS_SYSROOT_BUILD_PROFILE: {0}\nhelp: set it to one of those, or unset it for the default ('official')")]
     InvalidProfile(crate::build::ParseProfileError),
-    /// An install mode (`XOUS_SYSROOT_MODE`) that is neither `private` nor `toolchain`.
-    #[error("unknown install mode '{value}': expected 'private' or 'toolchain'\nhelp: set XOUS_SYSROOT_MODE to 'private' (the default) or 'toolchain', or unset it")]
+    /// An install mode (`XOUS_SYSROOT_MODE`) that is not `private`, `toolchain` or `linked`.
+    #[error("unknown install mode '{value}': expected 'private', 'toolchain' or 'linked'\nhelp: set XOUS_SYSROOT_MODE to 'private' (the default), 'toolchain' or 'linked', or unset it")]
     InvalidMode {
         /// The value that was given.
         value: String,
@@ -246,6 +246,9 @@ pub enum Error {
         /// One line per problem.
         problems: Vec<String>,
     },
+    /// Making, registering or removing a linked toolchain failed.
+    #[error(transparent)]
+    Linked(Box<crate::linked::LinkedError>),
 }
 
 impl Error {

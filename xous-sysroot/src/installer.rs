@@ -3,6 +3,7 @@
 //! the builder from the environment and holds the cheap already-installed check.
 
 mod attempt;
+mod linked;
 mod settings;
 
 use std::path::{Path, PathBuf};
@@ -21,6 +22,7 @@ use crate::source::{resolve, CacheEntry, CacheIndex, Offer, Source};
 use crate::stamp::{Fingerprint, Stamp};
 use crate::sysroot::{InstallStatus, Mode, Sysroot};
 use crate::version::{Rustc, RustcVersion};
+pub use linked::LinkedToolchain;
 use settings::Settings;
 
 /// The file beside the rlibs holding the bare release (`rustc --version | awk '{print $2}'`),
@@ -56,6 +58,8 @@ pub struct Installer {
     #[cfg(feature = "build")]
     build_profile: Option<crate::build::Profile>,
     pin_sha256: Option<String>,
+    toolchain_name: Option<String>,
+    rustup_home: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Installer {
@@ -104,6 +108,8 @@ impl Installer {
             #[cfg(feature = "build")]
             build_profile: None,
             pin_sha256: None,
+            toolchain_name: None,
+            rustup_home: None,
         }
     }
 
@@ -126,7 +132,7 @@ impl Installer {
         self
     }
 
-    /// Private (default) or toolchain install; `XOUS_SYSROOT_MODE` when unset.
+    /// Private (default), toolchain or linked install; `XOUS_SYSROOT_MODE` when unset.
     pub fn mode(&mut self, mode: Mode) -> &mut Self {
         self.mode = Some(mode);
         self
@@ -199,6 +205,7 @@ impl Installer {
     }
 
     /// Toolchain mode: install into this sysroot instead of asking the compiler for its own.
+    /// Linked mode: the base toolchain directory to mirror.
     pub fn sysroot(&mut self, sysroot: impl Into<PathBuf>) -> &mut Self {
         self.sysroot = Some(sysroot.into());
         self
@@ -250,10 +257,33 @@ impl Installer {
         self
     }
 
+    /// Linked mode: the name to register the toolchain under with rustup (default
+    /// `xous-<release>`, or `xous-<release>-<commit9>` for a pre-release).
+    pub fn toolchain_name(&mut self, name: impl Into<String>) -> &mut Self {
+        self.toolchain_name = Some(name.into());
+        self
+    }
+
+    /// Linked mode: the `RUSTUP_HOME` of the rustup that registers the toolchain (default:
+    /// the environment's, else rustup's own default).
+    pub fn rustup_home(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
+        self.rustup_home = Some(dir.into());
+        self
+    }
+
     /// Makes sure the library is installed and returns where. The already-installed path reads
-    /// one small file (private mode with a version: no process is spawned).
+    /// one small file (private mode with a version: no process is spawned). In linked mode the
+    /// toolchain directory is made first when missing, and registered with rustup after.
     pub fn install(&self) -> Result<Sysroot> {
         let s = self.settings()?;
+        if s.mode == Mode::Linked {
+            return self.install_linked(s);
+        }
+        self.install_into(s)
+    }
+
+    /// The install loop for `s`'s destination.
+    fn install_into(&self, s: Settings) -> Result<Sysroot> {
         let mut version = s.version.clone();
         if s.mode == Mode::Private {
             match &version {
@@ -275,15 +305,7 @@ impl Installer {
                 return Ok(found);
             }
         }
-        let lock_path = lock_path(&s, &dest);
-        let _lock = FileLock::exclusive(&lock_path, || {
-            report(
-                &self.progress,
-                Progress::WaitingForLock {
-                    path: lock_path.display().to_string(),
-                },
-            )
-        })?;
+        let _lock = self.lock(&lock_path(&s, &dest))?;
         // Another process may have installed it while we waited.
         let compiler = match (&version, self.smoke_test) {
             (Some(_), false) => None,
@@ -427,6 +449,7 @@ impl Installer {
                             rustc: stamp.rustc,
                             source: stamp.source,
                             status: InstallStatus::Installed,
+                            toolchain: None,
                         });
                     }
                     // Bytes the source vouched for that fail verification (a mismatch twice, a
@@ -463,6 +486,18 @@ impl Installer {
         })
     }
 
+    /// Takes the lock at `path`, reporting a wait.
+    fn lock(&self, path: &Path) -> Result<FileLock> {
+        FileLock::exclusive(path, || {
+            report(
+                &self.progress,
+                Progress::WaitingForLock {
+                    path: path.display().to_string(),
+                },
+            )
+        })
+    }
+
     /// What is installed where this installer would install, without changing anything.
     pub fn status(&self) -> Result<(Sysroot, Option<Stamp>)> {
         let s = self.settings()?;
@@ -481,7 +516,9 @@ impl Installer {
                 .map(|st| st.source.clone())
                 .unwrap_or_default(),
             status: InstallStatus::AlreadyInstalled,
+            toolchain: None,
         };
+        let sysroot = self.with_linked_name(&s, sysroot);
         Ok((sysroot, stamp))
     }
 
@@ -504,8 +541,12 @@ impl Installer {
 
     /// Removes the install (only one of ours, unless [`Installer::force`]); returns whether
     /// anything was removed.
+    /// In linked mode: the whole toolchain directory, after unlinking it from rustup.
     pub fn uninstall(&self) -> Result<bool> {
         let s = self.settings()?;
+        if s.mode == Mode::Linked {
+            return self.uninstall_linked(&s);
+        }
         let dest = self.destination(&s, s.version.as_ref())?;
         let lock_path = lock_path(&s, &dest);
         let _lock = FileLock::exclusive(&lock_path, || {})?;
@@ -513,7 +554,7 @@ impl Installer {
         dest.uninstall(self.force)
     }
 
-    /// The private sysroots and cached archives under the cache directory.
+    /// The private sysroots, linked toolchains and cached archives under the cache directory.
     pub fn list(&self) -> Result<Listing> {
         let s = self.settings()?;
         let mut private = Vec::new();
@@ -535,7 +576,12 @@ impl Installer {
             .into_iter()
             .filter(|e| cache.get(&e.sha256).is_some())
             .collect();
-        Ok(Listing { private, cached })
+        let linked = self.linked_list(&s);
+        Ok(Listing {
+            private,
+            linked,
+            cached,
+        })
     }
 }
 
@@ -544,6 +590,8 @@ impl Installer {
 pub struct Listing {
     /// Private sysroots holding the target, with their stamps.
     pub private: Vec<(PathBuf, Stamp)>,
+    /// Linked toolchains, with what rustup and the base say about them.
+    pub linked: Vec<LinkedToolchain>,
     /// Verified archives in the cache.
     pub cached: Vec<CacheEntry>,
 }

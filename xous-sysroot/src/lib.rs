@@ -18,6 +18,7 @@ mod github;
 mod hash;
 mod install;
 mod installer;
+mod linked;
 mod lock;
 mod manifest;
 #[cfg(feature = "producer")]
@@ -37,7 +38,8 @@ mod xz;
 
 pub use archive::Limits;
 pub use error::{Error, Result};
-pub use installer::{default_cache_dir, Installer, Listing, DEFAULT_TARGET};
+pub use installer::{default_cache_dir, Installer, LinkedToolchain, Listing, DEFAULT_TARGET};
+pub use linked::{default_name as linked_toolchain_name, usage_without_rustup, LinkedError};
 pub use manifest::ArchiveFormat;
 pub use progress::Progress;
 #[cfg(feature = "progress-bar")]

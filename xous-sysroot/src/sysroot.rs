@@ -17,6 +17,11 @@ pub enum Mode {
     /// Into the compiler's own sysroot, `$(rustc --print sysroot)/lib/rustlib/<target>`, where
     /// cargo finds it with no flags. rustup's files are never edited.
     Toolchain,
+    /// Into a toolchain of xous-sysroot's own under the cache directory, made of hard links to
+    /// a base toolchain's files plus the target, and registered with rustup by name
+    /// (`xous-1.95.0`): `cargo +xous-1.95.0 build --target <triple>` needs no flags, and
+    /// nothing rustup owns is written.
+    Linked,
 }
 
 impl std::str::FromStr for Mode {
@@ -25,6 +30,7 @@ impl std::str::FromStr for Mode {
         match s.trim().to_ascii_lowercase().as_str() {
             "private" => Ok(Mode::Private),
             "toolchain" => Ok(Mode::Toolchain),
+            "linked" => Ok(Mode::Linked),
             _ => Err(Error::InvalidMode {
                 value: s.chars().take(100).collect(),
             }),
@@ -37,6 +43,7 @@ impl std::fmt::Display for Mode {
         f.write_str(match self {
             Mode::Private => "private",
             Mode::Toolchain => "toolchain",
+            Mode::Linked => "linked",
         })
     }
 }
@@ -67,6 +74,9 @@ pub struct Sysroot {
     pub source: String,
     /// Whether this call installed it.
     pub status: InstallStatus,
+    /// Linked mode: the name rustup knows the toolchain by (`cargo +<name>`), when it is
+    /// registered; `None` in the other modes, or when rustup is not there.
+    pub toolchain: Option<String>,
 }
 
 impl Sysroot {
@@ -87,6 +97,7 @@ impl Sysroot {
             rustc: rustc.into(),
             source: String::new(),
             status: InstallStatus::AlreadyInstalled,
+            toolchain: None,
         }
     }
 
@@ -96,12 +107,12 @@ impl Sysroot {
     }
 
     /// The rustc flags that target builds need: `--sysroot <path>` in private mode, nothing in
-    /// toolchain mode. Give them to target units only (cargo's `target.<triple>.rustflags`), so
+    /// toolchain and linked mode. Give them to target units only (cargo's `target.<triple>.rustflags`), so
     /// that build scripts and proc-macros keep the normal sysroot.
     pub fn rustflags(&self) -> Vec<String> {
         match self.mode {
             Mode::Private => vec!["--sysroot".into(), self.path.display().to_string()],
-            Mode::Toolchain => Vec::new(),
+            Mode::Toolchain | Mode::Linked => Vec::new(),
         }
     }
 
@@ -146,6 +157,8 @@ mod tests {
     fn modes_parse_and_an_unknown_one_is_an_invalid_mode() {
         assert_eq!(" Toolchain ".parse::<Mode>().unwrap(), Mode::Toolchain);
         assert_eq!("private".parse::<Mode>().unwrap(), Mode::Private);
+        assert_eq!("linked".parse::<Mode>().unwrap(), Mode::Linked);
+        assert_eq!(Mode::Linked.to_string(), "linked");
         match "system".parse::<Mode>() {
             Err(e @ Error::InvalidMode { .. }) => {
                 let text = e.to_string();

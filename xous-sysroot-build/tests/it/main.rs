@@ -12,6 +12,7 @@ mod cli;
 #[cfg(feature = "cli")]
 mod command_line;
 mod e2e;
+mod linked;
 mod overlay;
 mod repro;
 mod rust_src;

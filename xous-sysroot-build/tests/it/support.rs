@@ -217,7 +217,7 @@ pub fn copy_dist_root(from: &Path, to: &Path) -> Result<()> {
 
 #[path = "../../../xous-sysroot/tests/it/support/stand_in.rs"]
 mod stand_in;
-pub use stand_in::{rustup, stand_in_toolchain, HOST};
+pub use stand_in::{rustup, stand_in_toolchain, toolchain_snapshot, HOST};
 
 /// [`stand_in::stand_in_toolchain`] for the shared build's release and rustc identity, dated
 /// by its commit date.
@@ -269,19 +269,45 @@ pub fn stand_in_verbose(version: &RustcVersion) -> Result<String> {
 /// `--version`, and runs Debian's rustc for everything else (so the libstd Debian's rustc
 /// built is the one it accepts).
 pub fn stand_in_rustc(dir: &Path, version: &RustcVersion) -> Result<PathBuf> {
+    write_stand_in_rustc(dir, version, false)
+}
+
+/// [`stand_in_rustc`] as the compiler of the toolchain directory `dir`, as rustup's is:
+/// `--print sysroot` prints `dir` (as the script is reached, through hard links too), and a
+/// compile without `--sysroot` gets `--sysroot` of it, so the libstds in `dir` are found.
+pub fn stand_in_toolchain_rustc(dir: &Path, version: &RustcVersion) -> Result<PathBuf> {
+    write_stand_in_rustc(dir, version, true)
+}
+
+fn write_stand_in_rustc(dir: &Path, version: &RustcVersion, own_sysroot: bool) -> Result<PathBuf> {
     let verbose = stand_in_verbose(version)?;
     let path = dir.join("bin/rustc");
     fs::create_dir_all(path.parent().unwrap())?;
+    let program = rustc().display().to_string();
+    let rustc = xous_sysroot::util::shell_quote(&program);
+    let (own, tail) = if own_sysroot {
+        (
+            "own=$(cd \"$(dirname \"$0\")/..\" && pwd -P)\n",
+            format!(
+                "\x20 '--print sysroot') echo \"$own\"\n    exit 0 ;;\n\
+                 \x20 *--sysroot*) exec {rustc} \"$@\" ;;\n\
+                 esac\n\
+                 exec {rustc} --sysroot \"$own\" \"$@\"\n"
+            ),
+        )
+    } else {
+        ("", format!("esac\nexec {rustc} \"$@\"\n"))
+    };
     let script = format!(
-        "#!/bin/sh\n\
+        "#!/bin/sh\n{own}\
          case \"$*\" in\n\
          \x20 -vV) cat <<'END'\n{verbose}END\n    exit 0 ;;\n\
          \x20 -V|--version) echo 'rustc {}'\n    exit 0 ;;\n\
-         esac\n\
-         exec {} \"$@\"\n",
+         {tail}",
         version.identity(),
-        xous_sysroot::util::shell_quote(&rustc().display().to_string())
     );
+    // Replaced, never written in place: the file may be a hard link.
+    let _ = fs::remove_file(&path);
     fs::write(&path, script)?;
     use std::os::unix::fs::PermissionsExt;
     fs::set_permissions(&path, fs::Permissions::from_mode(0o755))?;

@@ -36,7 +36,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = EnvFormat::Shell)]
         format: EnvFormat,
     },
-    /// List private sysroots and cached archives
+    /// List private sysroots, linked toolchains and cached archives
     List(Common),
 }
 
@@ -78,9 +78,14 @@ struct Common {
     /// The rustup toolchain whose rustc to use
     #[arg(long)]
     toolchain: Option<String>,
-    /// Toolchain mode: install into this sysroot instead of the compiler's
+    /// Toolchain mode: install into this sysroot instead of the compiler's (linked mode: the
+    /// base toolchain directory to mirror)
     #[arg(long)]
     sysroot: Option<PathBuf>,
+    /// Linked mode: the name to register with rustup [default: xous-<release>, or
+    /// xous-<release>-<commit9> for a pre-release]
+    #[arg(long)]
+    name: Option<String>,
     /// Skip the smoke compile
     #[arg(long)]
     no_smoke_test: bool,
@@ -109,6 +114,7 @@ struct Common {
 enum ModeArg {
     Private,
     Toolchain,
+    Linked,
 }
 
 impl Common {
@@ -129,6 +135,7 @@ impl Common {
             i.mode(match m {
                 ModeArg::Private => Mode::Private,
                 ModeArg::Toolchain => Mode::Toolchain,
+                ModeArg::Linked => Mode::Linked,
             });
         }
         for s in &self.dist_servers {
@@ -154,6 +161,9 @@ impl Common {
         }
         if let Some(s) = &self.sysroot {
             i.sysroot(s);
+        }
+        if let Some(n) = &self.name {
+            i.toolchain_name(n);
         }
         if progress {
             i.progress(xous_sysroot::stderr_progress());
@@ -200,6 +210,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 s.mode,
                 s.source
             );
+            if s.mode == Mode::Linked {
+                print_linked_usage(&s, c.name.as_deref());
+            }
         }
         Command::Status(c) => {
             let (s, stamp) = c.installer(false)?.status()?;
@@ -207,6 +220,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 Some(stamp) => {
                     println!("target:    {}", s.target);
                     println!("mode:      {}", s.mode);
+                    if s.mode == Mode::Linked {
+                        let name = s
+                            .toolchain
+                            .as_deref()
+                            .unwrap_or("(not registered with rustup)");
+                        println!("toolchain: {name} at {}", s.path.display());
+                    }
                     println!("path:      {}", s.target_dir().display());
                     println!("rustc:     {}", stamp.rustc);
                     println!("source:    {}", stamp.source);
@@ -240,10 +260,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Uninstall(c) => {
             let installer = c.installer(false)?;
             let (s, _) = installer.status()?;
+            // Linked mode removes the whole toolchain directory.
+            let removed = match s.mode {
+                Mode::Linked => s.path.clone(),
+                _ => s.target_dir(),
+            };
             if installer.uninstall()? {
-                println!("removed {}", s.target_dir().display());
+                if let Some(name) = &s.toolchain {
+                    println!("unlinked the rustup toolchain {name}");
+                }
+                println!("removed {}", removed.display());
             } else {
-                println!("nothing installed at {}", s.target_dir().display());
+                println!("nothing installed at {}", removed.display());
             }
         }
         Command::Env { common, format } => {
@@ -275,6 +303,31 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     path.display()
                 );
             }
+            println!("linked toolchains:");
+            for t in &listing.linked {
+                let names = if t.registered.is_empty() {
+                    "not registered with rustup".to_owned()
+                } else {
+                    t.registered.join(", ")
+                };
+                println!(
+                    "  {}  rustc {}  ({names})  {}",
+                    t.path.file_name().unwrap_or_default().to_string_lossy(),
+                    t.rustc,
+                    t.path.display()
+                );
+                if !t.base_matches {
+                    println!(
+                        "    base {} changed or removed: no rustup toolchain matches this one any \
+                         more (it keeps working; `install --mode linked` for the new base makes \
+                         another beside it)",
+                        t.base.display()
+                    );
+                }
+                if t.stamp.is_none() {
+                    println!("    no complete {} install in it", c.target);
+                }
+            }
             println!("cached archives:");
             for e in &listing.cached {
                 println!("  {}  rustc {}  {}", &e.sha256[..16], e.rustc, e.url);
@@ -282,6 +335,28 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// How to use a linked toolchain: by name, or without rustup (`name`: the one asked for).
+fn print_linked_usage(s: &xous_sysroot::Sysroot, name: Option<&str>) {
+    match &s.toolchain {
+        Some(name) => println!(
+            "rustup toolchain: {name} (cargo +{name} build --target {}, or channel = \"{name}\" \
+             in rust-toolchain.toml)",
+            s.target
+        ),
+        None => {
+            let name = name.map(str::to_owned).unwrap_or_else(|| {
+                RustcVersion::parse(&s.rustc)
+                    .map(|v| xous_sysroot::linked_toolchain_name(&v))
+                    .unwrap_or_else(|_| "xous".to_owned())
+            });
+            println!(
+                "rustup not found: the toolchain is not registered; {}",
+                xous_sysroot::usage_without_rustup(&s.path, &name)
+            )
+        }
+    }
 }
 
 fn main() -> ExitCode {

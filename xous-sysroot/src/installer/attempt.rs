@@ -98,7 +98,7 @@ impl Installer {
             &archive.sha256,
             extracted.files,
         );
-        if s.mode == Mode::Toolchain && compiler.is_some() {
+        if matches!(s.mode, Mode::Toolchain | Mode::Linked) && compiler.is_some() {
             stamp.compiler = compiler_fingerprint(&dest.root);
         }
         stamp.write(&staging.target_dir(target))?;

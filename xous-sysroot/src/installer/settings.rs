@@ -128,6 +128,10 @@ impl Installer {
                 };
                 private_root(&s.cache_dir, &version, &self.target)
             }
+            Mode::Linked => match version {
+                Some(v) => crate::linked::find(&s.cache_dir, v),
+                None => crate::linked::root(&s.cache_dir, &s.rustc.version()?),
+            },
         };
         Ok(Destination {
             root,
@@ -147,7 +151,7 @@ impl Installer {
             Some(v) => RustcVersion::parse(&stamp.rustc).is_ok_and(|r| v.matches(&r)),
             // No version given: in toolchain mode an unchanged compiler binary is the same compiler.
             None => {
-                s.mode == Mode::Toolchain
+                matches!(s.mode, Mode::Toolchain | Mode::Linked)
                     && stamp.compiler.is_some()
                     && stamp.compiler == compiler_fingerprint(&dest.root)
             }
@@ -162,6 +166,7 @@ impl Installer {
             rustc: stamp.rustc,
             source: stamp.source,
             status: InstallStatus::AlreadyInstalled,
+            toolchain: None,
         })
     }
 }

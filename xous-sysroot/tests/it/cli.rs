@@ -84,7 +84,7 @@ fn a_bad_xous_sysroot_mode_is_its_own_error_and_changes_nothing() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "{command}: {stderr}");
         assert!(
-            stderr.starts_with("error: unknown install mode 'sandbox': expected 'private' or 'toolchain'\nhelp: set XOUS_SYSROOT_MODE"),
+            stderr.starts_with("error: unknown install mode 'sandbox': expected 'private', 'toolchain' or 'linked'\nhelp: set XOUS_SYSROOT_MODE"),
             "{command}: {stderr}"
         );
         assert!(!stderr.contains("cannot fetch"), "{stderr}");

@@ -13,5 +13,6 @@ mod from_source;
 mod github;
 mod hostile;
 mod install;
-mod rustup;
+mod linked;
+pub mod rustup;
 mod smoke;

@@ -4,6 +4,7 @@
 //! The toolchain is installed by rustup itself, in a throwaway `RUSTUP_HOME`, from a dist root
 //! served on 127.0.0.1 whose host components are small stand-ins (`support/stand_in.rs`).
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use xous_sysroot::{Mode, RustcVersion, Source};
@@ -15,7 +16,7 @@ use crate::support::{snapshot, synthetic_dist, RUSTC, TARGET};
 const RELEASE: &str = "1.96.0";
 const DATE: &str = "2026-05-25";
 
-fn run(mut cmd: Command) -> String {
+pub fn run(mut cmd: Command) -> String {
     let out = cmd
         .output()
         .expect("the rustup binary (installed with the machine's toolchain)");
@@ -28,14 +29,14 @@ fn run(mut cmd: Command) -> String {
     text
 }
 
-#[test]
-fn rustup_still_manages_a_toolchain_we_installed_into() {
-    let tmp = tempfile::tempdir().unwrap();
+/// rustup (in `home`) installs the stand-in toolchain of [`RELEASE`] from a stand-in upstream;
+/// returns that server and the toolchain directory.
+pub fn rustup_stand_in(home: &Path) -> (TestServer, PathBuf) {
     let rustc = RustcVersion::parse(RUSTC).unwrap();
     assert_eq!(rustc.release, RELEASE);
-    let upstream = stand_in_toolchain(tmp.path(), &rustc, DATE).unwrap();
+    let upstream = stand_in_toolchain(home, &rustc, DATE).unwrap();
     let server = TestServer::start(upstream.path());
-    let mut install = rustup(tmp.path(), &server.url());
+    let mut install = rustup(home, &server.url());
     install.args([
         "toolchain",
         "install",
@@ -45,11 +46,17 @@ fn rustup_still_manages_a_toolchain_we_installed_into() {
         "--no-self-update",
     ]);
     run(install);
-    let toolchain = tmp
-        .path()
+    let toolchain = home
         .join("rustup/toolchains")
         .join(format!("{RELEASE}-{HOST}"));
     assert!(toolchain.join("bin/rustc").is_file());
+    (server, toolchain)
+}
+
+#[test]
+fn rustup_still_manages_a_toolchain_we_installed_into() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (server, toolchain) = rustup_stand_in(tmp.path());
     let rustlib = toolchain.join("lib/rustlib");
     let before = snapshot(&rustlib);
 

@@ -1,9 +1,9 @@
 //! A stand-in for static.rust-lang.org that the real `rustup` installs a toolchain from, and
-//! `rustup` run in a throwaway home. Shared by the integration tests of `xous-sysroot` and of
+//! `rustup` run in a throwaway home, and a snapshot of a toolchain directory. Shared by the integration tests of `xous-sysroot` and of
 //! `xous-sysroot-build` (which includes this file by path), so that both test rustup against
 //! the same upstream.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use xous_sysroot::producer::{
@@ -107,4 +107,38 @@ pub fn rustup(home: &Path, server: &str) -> Command {
         .env("RUSTUP_DIST_SERVER", server)
         .env("RUSTUP_UPDATE_ROOT", format!("{server}/rustup"));
     cmd
+}
+
+/// Every path under a toolchain directory `dir` (symlinks not followed) with its kind, size,
+/// SHA-256 (files), link target (symlinks), inode and modification time, sorted: two equal
+/// snapshots mean that nothing was added, removed, replaced or written in place.
+#[cfg(unix)]
+pub fn toolchain_snapshot(dir: &Path) -> Vec<(PathBuf, String)> {
+    use std::os::unix::fs::MetadataExt;
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("a readable directory") {
+            let path = entry.expect("a directory entry").path();
+            let meta = path.symlink_metadata().expect("metadata");
+            let what = if meta.is_dir() {
+                stack.push(path.clone());
+                "dir".to_owned()
+            } else if meta.file_type().is_symlink() {
+                format!("link -> {}", std::fs::read_link(&path).unwrap().display())
+            } else {
+                let sha = xous_sysroot::util::sha256_file(&path).expect("a readable file");
+                format!("file {} {sha}", meta.len())
+            };
+            let identity = format!(
+                "{what} ino {} mtime {}.{}",
+                meta.ino(),
+                meta.mtime(),
+                meta.mtime_nsec()
+            );
+            out.push((path, identity));
+        }
+    }
+    out.sort();
+    out
 }
