@@ -171,7 +171,8 @@ impl Installer {
     }
 
     /// Connect, response and per-read timeout (default 30 s): a stalled server fails the
-    /// attempt instead of hanging the build.
+    /// attempt instead of hanging the build. A timeout of a century or more (e.g.
+    /// `Duration::MAX`) means no deadline, and no end to a low-speed window.
     pub fn timeout(&mut self, timeout: Duration) -> &mut Self {
         self.timeout = timeout;
         self
