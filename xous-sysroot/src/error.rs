@@ -246,6 +246,13 @@ pub enum Error {
         /// One line per problem.
         problems: Vec<String>,
     },
+    /// A private sysroot whose path is not valid UTF-8: cargo takes rustflags only as UTF-8
+    /// text, so no `--sysroot` flag can name it.
+    #[error("the private sysroot '{}' is not valid UTF-8, and cargo takes rustflags only as UTF-8 text\nhelp: use a cache directory whose path is UTF-8 (Installer::cache_dir, XOUS_SYSROOT_CACHE_DIR or --cache-dir), or the 'linked' or 'toolchain' mode, which need no flag", crate::text::escape_non_utf8(path.as_os_str()))]
+    SysrootPathNotUtf8 {
+        /// The sysroot.
+        path: PathBuf,
+    },
     /// Making, registering or removing a linked toolchain failed.
     #[error(transparent)]
     Linked(Box<crate::linked::LinkedError>),

@@ -277,18 +277,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Env { common, format } => {
             let installer = common.installer(true)?;
             let (planned, _) = installer.status()?;
-            if !planned.rustflags().is_empty() && planned.path.to_str().is_none() {
-                anyhow::bail!(
-                    "the sysroot {:?} is not valid UTF-8, and cargo takes rustflags only as UTF-8 text\nhelp: use a cache directory whose path is UTF-8 (--cache-dir or XOUS_SYSROOT_CACHE_DIR)",
-                    planned.path
-                );
-            }
+            // A sysroot no flag can name (a path that is not UTF-8) is refused before installing.
+            planned.rustflags()?;
             let s = installer.install()?;
             match format {
-                EnvFormat::Shell => println!("{}", s.cargo_env_export()),
-                EnvFormat::Config => print!("{}", s.cargo_config()),
-                EnvFormat::ConfigArg => println!("{}", s.cargo_config_arg()),
-                EnvFormat::Flags => println!("{}", s.rustflags().join(" ")),
+                EnvFormat::Shell => println!("{}", s.cargo_env_export()?),
+                EnvFormat::Config => print!("{}", s.cargo_config()?),
+                EnvFormat::ConfigArg => println!("{}", s.cargo_config_arg()?),
+                EnvFormat::Flags => println!("{}", s.rustflags()?.join(" ")),
             }
         }
         Command::List(c) => {

@@ -85,7 +85,7 @@ fn a_non_utf8_cache_directory_installs_but_env_refuses_a_flag_cargo_cannot_take(
     let cache = tmp.path().join(arg(b"cache-\xff"));
     // Refused before anything is fetched, and after an install (which works) too.
     let out = cli(&server.url(), &cache, &["env"]).output().unwrap();
-    assert!(the_error_line(&out).starts_with("error: the sysroot \""));
+    assert!(the_error_line(&out).starts_with("error: the private sysroot '"));
     assert!(server.requests("").is_empty(), "the server was asked");
     let install = cli(&server.url(), &cache, &["install"]).output().unwrap();
     assert!(
@@ -105,7 +105,9 @@ fn a_non_utf8_cache_directory_installs_but_env_refuses_a_flag_cargo_cannot_take(
             .unwrap();
         let line = the_error_line(&out);
         assert!(
-            line.starts_with("error: the sysroot \"") && line.contains("cache-\\xFF"),
+            line.starts_with("error: the private sysroot '")
+                && line.contains("cache-\\xFF/sysroots/")
+                && line.contains("' is not valid UTF-8"),
             "{format}: {line}"
         );
         assert!(out.stdout.is_empty(), "{format}: printed a flag anyway");
