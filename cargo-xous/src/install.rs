@@ -20,7 +20,9 @@ pub fn ensure(toolchain: &Toolchain, target: &str, quiet: bool) -> Result<Sysroo
         .version(version.clone())
         .target(target)
         .build_from_source(
-            xous_sysroot::util::env::flag("XOUS_SYSROOT_BUILD_FROM_SOURCE").unwrap_or(true),
+            xous_sysroot::util::env::flag("XOUS_SYSROOT_BUILD_FROM_SOURCE")
+                .map_err(|e| e.to_string())?
+                .unwrap_or(true),
         );
     let (planned, _) = installer.status().map_err(|e| e.to_string())?;
     // A sysroot no flag can name (a path that is not UTF-8) is refused before installing.

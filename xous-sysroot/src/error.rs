@@ -246,6 +246,15 @@ pub enum Error {
         /// One line per problem.
         problems: Vec<String>,
     },
+    /// An environment variable read as text (`XOUS_SYSROOT_MODE`, `XOUS_SYSROOT_DIST_SERVER`,
+    /// …) whose value is not valid UTF-8.
+    #[error("the environment variable {name} is not valid UTF-8: '{}'\nhelp: set {name} to UTF-8 text, or unset it", crate::text::escape_non_utf8(value))]
+    EnvNotUtf8 {
+        /// The variable.
+        name: String,
+        /// Its value.
+        value: std::ffi::OsString,
+    },
     /// A private sysroot whose path is not valid UTF-8: cargo takes rustflags only as UTF-8
     /// text, so no `--sysroot` flag can name it.
     #[error("the private sysroot '{}' is not valid UTF-8, and cargo takes rustflags only as UTF-8 text\nhelp: use a cache directory whose path is UTF-8 (Installer::cache_dir, XOUS_SYSROOT_CACHE_DIR or --cache-dir), or the 'linked' or 'toolchain' mode, which need no flag", crate::text::escape_non_utf8(path.as_os_str()))]

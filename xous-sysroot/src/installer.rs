@@ -332,11 +332,14 @@ impl Installer {
         }
         dest.clean_leftovers()?;
 
+        let allow_http = match self.allow_http {
+            Some(allow) => allow,
+            None => env::flag("XOUS_SYSROOT_ALLOW_HTTP")?.unwrap_or(false),
+        };
         let transport = Transport::new(
             self.timeout,
             self.retries,
-            self.allow_http
-                .unwrap_or_else(|| env::flag("XOUS_SYSROOT_ALLOW_HTTP").unwrap_or(false)),
+            allow_http,
             self.progress.clone(),
         )
         .with_low_speed(self.low_speed);

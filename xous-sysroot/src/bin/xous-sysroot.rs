@@ -148,7 +148,7 @@ impl Common {
             i.allow_insecure_http(true);
         }
         // On by default here, unlike in the library: a person at a prompt asked for a libstd.
-        let build = xous_sysroot::util::env::flag("XOUS_SYSROOT_BUILD_FROM_SOURCE");
+        let build = xous_sysroot::util::env::flag("XOUS_SYSROOT_BUILD_FROM_SOURCE")?;
         i.build_from_source(!self.no_build && build.unwrap_or(true));
         if let Some(p) = self.build_profile {
             i.build_profile(p);
