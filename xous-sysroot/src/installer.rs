@@ -641,6 +641,6 @@ pub fn default_cache_dir() -> Result<PathBuf> {
         .ok_or_else(|| Error::Io {
             action: "find a cache directory (set XOUS_SYSROOT_CACHE_DIR) for",
             path: PathBuf::from("xous-sysroot"),
-            source: std::io::Error::from(std::io::ErrorKind::NotFound),
+            error: std::io::Error::from(std::io::ErrorKind::NotFound),
         })
 }

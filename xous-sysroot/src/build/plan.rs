@@ -38,7 +38,7 @@ impl LibstdBuilder<'_> {
             toolchain::run_stdout(&cargo, &["-V"], |source| LibstdError::CargoNotFound {
                 cargo: cargo.clone(),
                 release: rustc.release().to_owned(),
-                source,
+                error: source,
             })?
             .trim()
             .to_owned();

@@ -48,7 +48,7 @@ pub fn stand_in_toolchain(
         let io = |e| xous_sysroot::Error::Io {
             action: "write stand-in file",
             path: file.clone(),
-            source: e,
+            error: e,
         };
         std::fs::create_dir_all(file.parent().expect("a file in a directory")).map_err(io)?;
         std::fs::write(&file, body).map_err(io)?;
