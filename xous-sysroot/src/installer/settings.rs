@@ -63,14 +63,16 @@ impl Installer {
                     sources.push(Source::GithubReleases { api, repo });
                 }
                 #[cfg(feature = "build")]
-                let build = match self.build_from_source {
-                    Some(build) => build,
-                    None => env::flag("XOUS_SYSROOT_BUILD_FROM_SOURCE")?.unwrap_or(false),
-                };
-                if build {
-                    sources.push(Source::RustSrc {
-                        profile: self.chosen_build_profile()?,
-                    });
+                {
+                    let build = match self.build_from_source {
+                        Some(build) => build,
+                        None => env::flag("XOUS_SYSROOT_BUILD_FROM_SOURCE")?.unwrap_or(false),
+                    };
+                    if build {
+                        sources.push(Source::RustSrc {
+                            profile: self.chosen_build_profile()?,
+                        });
+                    }
                 }
                 sources
             }
