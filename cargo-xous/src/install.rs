@@ -20,15 +20,13 @@ pub fn ensure(toolchain: &Toolchain, target: &str, quiet: bool) -> Result<Sysroo
         .version(version.clone())
         .target(target)
         .build_from_source(
-            xous_sysroot::util::env::flag("XOUS_SYSROOT_BUILD_FROM_SOURCE").unwrap_or(true),
+            xous_sysroot::util::env::flag("XOUS_SYSROOT_BUILD_FROM_SOURCE")
+                .map_err(|e| e.to_string())?
+                .unwrap_or(true),
         );
     let (planned, _) = installer.status().map_err(|e| e.to_string())?;
-    if !planned.rustflags().is_empty() && planned.path.to_str().is_none() {
-        return Err(format!(
-            "the private sysroot {:?} is not valid UTF-8, and cargo takes rustflags only as UTF-8 text\nhelp: set XOUS_SYSROOT_CACHE_DIR to a directory whose path is UTF-8",
-            planned.path
-        ));
-    }
+    // A sysroot no flag can name (a path that is not UTF-8) is refused before installing.
+    planned.rustflags().map_err(|e| e.to_string())?;
     if !quiet {
         installer.progress(xous_sysroot::stderr_progress());
     }

@@ -58,7 +58,7 @@ fn run(args: Vec<OsString>) -> Result<ExitCode, String> {
             &user_config,
             &target,
             inv.target.is_some(),
-            &sysroot.rustflags(),
+            &sysroot.rustflags().map_err(|e| e.to_string())?,
             runner.as_deref(),
             &toolchain.cfg_rustc(),
         )?;

@@ -80,8 +80,9 @@ impl FirmwareBuild {
         self
     }
 
-    /// The cargo command this build runs.
-    pub fn command(&self) -> Command {
+    /// The cargo command this build runs; fails if the sysroot cannot be given to cargo
+    /// ([`xous_sysroot::Error::SysrootPathNotUtf8`]).
+    pub fn command(&self) -> Result<Command, HarnessError> {
         let mut cmd = Command::new(&self.toolchain.cargo);
         // What a surrounding cargo (a build script, `cargo test`) sets must not leak in.
         xous_sysroot::util::env::scrub_cargo_env(&mut cmd);
@@ -98,14 +99,14 @@ impl FirmwareBuild {
         if self.release {
             cmd.arg("--release");
         }
-        cmd.arg("--config").arg(self.sysroot.cargo_config_arg());
+        cmd.arg("--config").arg(self.sysroot.cargo_config_arg()?);
         cmd.args(&self.args);
         cmd.env("RUSTC", &self.toolchain.rustc);
         cmd.env("CARGO_TARGET_DIR", &self.target_dir);
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
-        cmd
+        Ok(cmd)
     }
 
     /// Runs `cargo test` for the target with `runner` (e.g. `xous-run` and its options)
@@ -119,7 +120,7 @@ impl FirmwareBuild {
         let mut this = self.clone();
         this.tests = true;
         this.running = true;
-        let mut cmd = this.command();
+        let mut cmd = this.command()?;
         let runner: Vec<String> = runner
             .iter()
             .map(|r| xous_sysroot::util::toml_string(r))
@@ -140,7 +141,7 @@ impl FirmwareBuild {
 
     /// Runs cargo and returns the executables it produced.
     pub fn build(&self) -> Result<Vec<Artifact>, HarnessError> {
-        let mut cmd = self.command();
+        let mut cmd = self.command()?;
         let line = xous_sysroot::util::command_line(&cmd);
         let what = self.manifest.display().to_string();
         let out = cmd.output().map_err(|e| {

@@ -6,14 +6,14 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum HarnessError {
     /// A file operation failed.
-    #[error("could not {action} {}: {source}", path.display())]
+    #[error("could not {action} {}: {error}", path.display())]
     Io {
         /// What was being done.
         action: &'static str,
         /// On which file.
         path: PathBuf,
         /// The OS error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The file given to run is not firmware for this target.
     #[error("{} cannot be run: {why}\nhelp: pass an executable built for riscv32imac-unknown-xous-elf", path.display())]
@@ -99,7 +99,7 @@ impl HarnessError {
         HarnessError::Io {
             action,
             path: path.to_path_buf(),
-            source,
+            error: source,
         }
     }
 

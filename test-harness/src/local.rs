@@ -41,7 +41,7 @@ pub fn private_sysroot(path: impl Into<PathBuf>, identity: impl Into<String>) ->
 /// When `XOUS_SYSROOT_DIST_SERVER` is set, libstd comes from that dist server. Otherwise it
 /// is [`profile_sysroot`] with [`Profile::Official`].
 pub fn local_sysroot(toolchain: &Toolchain, target_dir: &Path) -> Result<Sysroot, HarnessError> {
-    match xous_sysroot::util::env::var(DIST_SERVER_ENV) {
+    match xous_sysroot::util::env::var(DIST_SERVER_ENV)? {
         Some(server) => Ok(install_private(
             toolchain,
             &server,

@@ -85,14 +85,14 @@ pub enum BuildError {
 
     /// The server could not listen on the address.
     #[error(
-        "could not listen on {addr}: {source}. Choose another address or port (`--addr \
+        "could not listen on {addr}: {error}. Choose another address or port (`--addr \
          127.0.0.1:0` picks a free port)"
     )]
     Bind {
         /// The address or addresses tried.
         addr: String,
         /// The OS error.
-        source: io::Error,
+        error: io::Error,
     },
 
     /// Packaging, writing or reading a dist root, or asking rustc, failed in the format code
@@ -101,14 +101,14 @@ pub enum BuildError {
     Dist(#[from] xous_sysroot::Error),
 
     /// A file-system operation failed.
-    #[error("could not {action} `{}`: {source}", path.display())]
+    #[error("could not {action} `{}`: {error}", path.display())]
     Io {
         /// What was being done ("create directory", "read", ...).
         action: &'static str,
         /// On which path.
         path: PathBuf,
         /// The OS error.
-        source: io::Error,
+        error: io::Error,
     },
 }
 
@@ -117,7 +117,7 @@ impl BuildError {
         BuildError::Io {
             action,
             path: path.into(),
-            source,
+            error: source,
         }
     }
 }

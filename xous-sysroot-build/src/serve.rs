@@ -88,7 +88,7 @@ impl DistServer {
             .to_socket_addrs()
             .map_err(|source| BuildError::Bind {
                 addr: "<unresolvable>".into(),
-                source,
+                error: source,
             })?
             .collect();
         let listener = TcpListener::bind(&addrs[..]).map_err(|source| BuildError::Bind {
@@ -97,7 +97,7 @@ impl DistServer {
                 .map(ToString::to_string)
                 .collect::<Vec<_>>()
                 .join(", "),
-            source,
+            error: source,
         })?;
         Ok(DistServer {
             listener,

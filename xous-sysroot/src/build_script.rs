@@ -7,7 +7,7 @@
 //! for the files and variables named. A build script using this crate must therefore print
 //! `cargo:rerun-if-changed=` for each of its own inputs (at least `build.rs`).
 
-use crate::{Installer, Sysroot};
+use crate::{Error, Installer, Sysroot};
 
 /// Runs the installer from a build script; on failure prints the error (its `help:` lines
 /// included) to stderr, which cargo shows, and exits with status 1.
@@ -19,29 +19,30 @@ use crate::{Installer, Sysroot};
 /// println!("cargo:rerun-if-changed=build.rs");
 /// ```
 pub fn install_or_exit(installer: &Installer) -> Sysroot {
-    match installer.install() {
-        Ok(sysroot) => sysroot,
-        Err(e) => {
-            let text = e.to_string();
-            let mut lines = text.lines();
-            eprintln!(
-                "error occurred in xous-sysroot: {}",
-                lines.next().unwrap_or_default()
-            );
-            for line in lines {
-                eprintln!("{line}");
-            }
-            std::process::exit(1);
-        }
+    installer.install().unwrap_or_else(|e| exit_with(&e))
+}
+
+/// Prints `error` to stderr as a failed build script does (its `help:` lines included), and
+/// exits with status 1: for the errors a build script meets after the install, e.g. of
+/// [`Sysroot::cargo_config_arg`].
+pub fn exit_with(error: &Error) -> ! {
+    let text = error.to_string();
+    let mut lines = text.lines();
+    eprintln!(
+        "error occurred in xous-sysroot: {}",
+        lines.next().unwrap_or_default()
+    );
+    for line in lines {
+        eprintln!("{line}");
     }
+    std::process::exit(1);
 }
 
 /// [`crate::ensure_installed`] for build scripts: exits with a clear message on failure.
 pub fn ensure_installed_or_exit(version: &str) -> Sysroot {
     let mut installer = Installer::new();
     if let Err(e) = installer.version_str(version) {
-        eprintln!("error occurred in xous-sysroot: {e}");
-        std::process::exit(1);
+        exit_with(&e);
     }
     install_or_exit(&installer)
 }

@@ -296,7 +296,7 @@ pub fn write_release_zip<W: Write + Seek>(
     let zip_err = |e: zip::result::ZipError| crate::Error::Io {
         action: "write zip entry of",
         path: PathBuf::from(&origin),
-        source: std::io::Error::other(e),
+        error: std::io::Error::other(e),
     };
     let prefix = crate::component::target_dir(target);
     let version_file = Path::new("RUST_VERSION");

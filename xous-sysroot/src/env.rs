@@ -4,8 +4,11 @@
 
 use std::ffi::OsString;
 
-/// Reads an environment variable; inside a build script it also prints
-/// `cargo:rerun-if-env-changed=NAME`, so cargo reruns the script when the variable changes.
+use crate::error::{Error, Result};
+
+/// Reads an environment variable as the OS gives it (for paths, which need not be UTF-8);
+/// inside a build script it also prints `cargo:rerun-if-env-changed=NAME`, so cargo reruns
+/// the script when the variable changes.
 pub fn var_os(name: &str) -> Option<OsString> {
     if in_build_script() {
         println!("cargo:rerun-if-env-changed={name}");
@@ -13,21 +16,27 @@ pub fn var_os(name: &str) -> Option<OsString> {
     std::env::var_os(name)
 }
 
-/// [`var_os`] as a string; a value that is not UTF-8 or is empty counts as unset.
-pub fn var(name: &str) -> Option<String> {
-    var_os(name)
-        .and_then(|v| v.into_string().ok())
-        .filter(|v| !v.trim().is_empty())
+/// [`var_os`] as text: `None` when unset or empty (blank), [`Error::EnvNotUtf8`] naming the
+/// variable when its value is not UTF-8 (rather than taking it for unset).
+pub fn var(name: &str) -> Result<Option<String>> {
+    match var_os(name).map(OsString::into_string) {
+        None => Ok(None),
+        Some(Ok(v)) => Ok(Some(v).filter(|v| !v.trim().is_empty())),
+        Some(Err(value)) => Err(Error::EnvNotUtf8 {
+            name: name.to_owned(),
+            value,
+        }),
+    }
 }
 
 /// [`var`] as a boolean: `1`, `true`, `yes` and `on` (any case) are true.
-pub fn flag(name: &str) -> Option<bool> {
-    var(name).map(|v| {
+pub fn flag(name: &str) -> Result<Option<bool>> {
+    Ok(var(name)?.map(|v| {
         matches!(
             v.trim().to_ascii_lowercase().as_str(),
             "1" | "true" | "yes" | "on"
         )
-    })
+    }))
 }
 
 /// Whether this process is a cargo build script (cargo sets `OUT_DIR` and `TARGET` for them).
@@ -74,6 +83,34 @@ pub fn scrub_cargo_env(cmd: &mut std::process::Command) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_value_that_is_not_utf8_is_an_error_naming_the_variable_not_unset() {
+        use std::os::unix::ffi::OsStrExt;
+        // A name of this test's own: no other test reads it.
+        let name = "XOUS_SYSROOT_ENV_TEST_NOT_UTF8";
+        std::env::set_var(name, std::ffi::OsStr::from_bytes(b"priv\xffate"));
+        for err in [var(name).unwrap_err(), flag(name).unwrap_err()] {
+            assert!(matches!(&err, Error::EnvNotUtf8 { name: n, .. } if n == name));
+            let text = err.to_string();
+            assert!(
+                text.starts_with(&format!(
+                    "the environment variable {name} is not valid UTF-8: 'priv\\xFFate'"
+                )),
+                "{text}"
+            );
+            assert!(text.contains(&format!("\nhelp: set {name} to")), "{text}");
+        }
+        // Paths are read as the OS gives them.
+        assert_eq!(var_os(name).unwrap().as_bytes(), b"priv\xffate");
+        std::env::set_var(name, " ");
+        assert_eq!(var(name).unwrap(), None);
+        std::env::set_var(name, "On");
+        assert_eq!(flag(name).unwrap(), Some(true));
+        std::env::remove_var(name);
+        assert_eq!(flag(name).unwrap(), None);
+    }
 
     #[cfg(unix)]
     #[test]

@@ -5,19 +5,22 @@ use std::path::PathBuf;
 /// Everything that can go wrong while finding, downloading, verifying or installing a libstd.
 ///
 /// Messages are lowercase, quote their values, and end with a `help:` line when there is
-/// something the user can do about it.
+/// something the user can do about it. A message holds the text of its cause (the OS error of
+/// [`Error::Io`]), and no variant returns that cause again from `source()`, so that a printer
+/// of the whole chain (anyhow's `{:#}`) shows it once; the other error types of the workspace
+/// follow the same rule.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A filesystem operation failed.
-    #[error("could not {action} '{path}': {source}{}", io_help(.source))]
+    #[error("could not {action} '{path}': {error}{}", io_help(.error))]
     Io {
         /// What was being done, e.g. "create directory".
         action: &'static str,
         /// The path it was done to.
         path: PathBuf,
         /// The operating system's error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// `rustc` could not be run or printed something unexpected.
     #[error("could not run '{command}': {detail}\nhelp: set RUSTC to the compiler the libstd is for, or install it with rustup")]
@@ -246,6 +249,22 @@ pub enum Error {
         /// One line per problem.
         problems: Vec<String>,
     },
+    /// An environment variable read as text (`XOUS_SYSROOT_MODE`, `XOUS_SYSROOT_DIST_SERVER`,
+    /// …) whose value is not valid UTF-8.
+    #[error("the environment variable {name} is not valid UTF-8: '{}'\nhelp: set {name} to UTF-8 text, or unset it", crate::text::escape_non_utf8(value))]
+    EnvNotUtf8 {
+        /// The variable.
+        name: String,
+        /// Its value.
+        value: std::ffi::OsString,
+    },
+    /// A private sysroot whose path is not valid UTF-8: cargo takes rustflags only as UTF-8
+    /// text, so no `--sysroot` flag can name it.
+    #[error("the private sysroot '{}' is not valid UTF-8, and cargo takes rustflags only as UTF-8 text\nhelp: use a cache directory whose path is UTF-8 (Installer::cache_dir, XOUS_SYSROOT_CACHE_DIR or --cache-dir), or the 'linked' or 'toolchain' mode, which need no flag", crate::text::escape_non_utf8(path.as_os_str()))]
+    SysrootPathNotUtf8 {
+        /// The sysroot.
+        path: PathBuf,
+    },
     /// Making, registering or removing a linked toolchain failed.
     #[error(transparent)]
     Linked(Box<crate::linked::LinkedError>),
@@ -295,7 +314,27 @@ impl<T> IoContext<T> for std::io::Result<T> {
         self.map_err(|source| Error::Io {
             action,
             path: path.into(),
-            source,
+            error: source,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chain_printer_shows_the_os_error_once() {
+        let missing = std::path::Path::new("/nonexistent/xous-sysroot-file");
+        let os = std::fs::read(missing).unwrap_err();
+        let os_message = os.to_string();
+        let err = std::fs::read(missing).ctx("read", missing).unwrap_err();
+        assert!(std::error::Error::source(&err).is_none());
+        let chain = format!("{:#}", anyhow::Error::new(err).context("installing"));
+        assert_eq!(chain.matches(&os_message).count(), 1, "{chain}");
+        assert!(
+            chain.contains("could not read '/nonexistent/xous-sysroot-file': "),
+            "{chain}"
+        );
     }
 }

@@ -54,7 +54,7 @@ pub(crate) fn resolve_github(
     pin: Option<&str>,
 ) -> Result<Vec<Offer>> {
     let first = format!("{api}/repos/{repo}/releases?per_page=100");
-    let transport = match token() {
+    let transport = match token()? {
         Some(token) => transport.clone().with_bearer(api, token),
         None => transport.clone(),
     };
@@ -124,8 +124,13 @@ pub(crate) fn resolve_github(
 }
 
 /// The first token found in [`TOKEN_VARS`].
-fn token() -> Option<String> {
-    TOKEN_VARS.iter().find_map(|name| crate::env::var(name))
+fn token() -> Result<Option<String>> {
+    for name in TOKEN_VARS {
+        if let Some(token) = crate::env::var(name)? {
+            return Ok(Some(token));
+        }
+    }
+    Ok(None)
 }
 
 /// The asset named `name` of the best release for `release`: not a draft or prerelease,

@@ -171,7 +171,8 @@ impl Installer {
     }
 
     /// Connect, response and per-read timeout (default 30 s): a stalled server fails the
-    /// attempt instead of hanging the build.
+    /// attempt instead of hanging the build. A timeout of a century or more (e.g.
+    /// `Duration::MAX`) means no deadline, and no end to a low-speed window.
     pub fn timeout(&mut self, timeout: Duration) -> &mut Self {
         self.timeout = timeout;
         self
@@ -331,11 +332,14 @@ impl Installer {
         }
         dest.clean_leftovers()?;
 
+        let allow_http = match self.allow_http {
+            Some(allow) => allow,
+            None => env::flag("XOUS_SYSROOT_ALLOW_HTTP")?.unwrap_or(false),
+        };
         let transport = Transport::new(
             self.timeout,
             self.retries,
-            self.allow_http
-                .unwrap_or_else(|| env::flag("XOUS_SYSROOT_ALLOW_HTTP").unwrap_or(false)),
+            allow_http,
             self.progress.clone(),
         )
         .with_low_speed(self.low_speed);
@@ -637,6 +641,6 @@ pub fn default_cache_dir() -> Result<PathBuf> {
         .ok_or_else(|| Error::Io {
             action: "find a cache directory (set XOUS_SYSROOT_CACHE_DIR) for",
             path: PathBuf::from("xous-sysroot"),
-            source: std::io::Error::from(std::io::ErrorKind::NotFound),
+            error: std::io::Error::from(std::io::ErrorKind::NotFound),
         })
 }

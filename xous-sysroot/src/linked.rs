@@ -4,7 +4,10 @@
 //! (`rustup toolchain link <name> <dir>`).
 //!
 //! Nothing is ever written through a link: the base's files are linked, read and unlinked,
-//! never opened for writing. The only files written in the tree are new ones (the target
+//! never opened for writing. rustup's own bookkeeping, the files directly in `lib/rustlib`
+//! (`multirust-channel-manifest.toml`, `multirust-config.toml`, `rust-installer-version`,
+//! `components`, `manifest-*`), is copied instead: rustup rewrites some of those in place when
+//! it updates the base, which through a link would change this toolchain too. The only files written in the tree are new ones (the target
 //! directory, staged and renamed in; [`RECORD`], replaced by a rename), and the base's own
 //! `lib/rustlib/<target>` is not carried over, so the install never lands on a shared file.
 
@@ -84,7 +87,8 @@ pub(crate) struct Record {
     pub names: Vec<String>,
     /// Files hard-linked to the base.
     pub linked_files: u64,
-    /// Files copied (where the filesystem could not link).
+    /// Files copied: rustup's bookkeeping directly in `lib/rustlib`, and any file where the
+    /// filesystem could not link.
     pub copied_files: u64,
 }
 
@@ -295,10 +299,12 @@ fn mirror(base: &Path, to: &Path, target: &str, record: &mut Record) -> Result<(
             } else if kind.is_symlink() {
                 let link = fs::read_link(&from).ctx("read the link", &from)?;
                 copy_symlink(&link, &from, &dest)?;
-            } else if fs::hard_link(&from, &dest).is_ok() {
+            } else if rel.parent() != Some(Path::new("lib/rustlib"))
+                && fs::hard_link(&from, &dest).is_ok()
+            {
                 record.linked_files += 1;
             } else {
-                // Another filesystem (EXDEV), or one without hard links: a copy.
+                // rustup's bookkeeping, another filesystem (EXDEV), or one without hard links.
                 fs::copy(&from, &dest).ctx("copy", &from)?;
                 record.copied_files += 1;
             }

@@ -199,7 +199,7 @@ fn resolve_dist(
 fn is_not_found(e: &Error) -> bool {
     match e {
         Error::HttpStatus { status, .. } => *status == 404,
-        Error::Io { source, .. } => source.kind() == std::io::ErrorKind::NotFound,
+        Error::Io { error: source, .. } => source.kind() == std::io::ErrorKind::NotFound,
         _ => false,
     }
 }
@@ -262,7 +262,7 @@ pub(crate) fn fetch_verified_manifest(
             &String::from_utf8_lossy(&body),
             &sha_url,
         )?),
-        Err(Error::Io { source, .. })
+        Err(Error::Io { error: source, .. })
             if !sha_required && source.kind() == std::io::ErrorKind::NotFound =>
         {
             None

@@ -107,45 +107,66 @@ impl Sysroot {
     }
 
     /// The rustc flags that target builds need: `--sysroot <path>` in private mode, nothing in
-    /// toolchain and linked mode. Give them to target units only (cargo's `target.<triple>.rustflags`), so
-    /// that build scripts and proc-macros keep the normal sysroot.
-    pub fn rustflags(&self) -> Vec<String> {
+    /// toolchain and linked mode. Give them to target units only (cargo's
+    /// `target.<triple>.rustflags`), so that build scripts and proc-macros keep the normal
+    /// sysroot.
+    ///
+    /// Fails with [`Error::SysrootPathNotUtf8`] for a private sysroot whose path is not valid
+    /// UTF-8: cargo takes rustflags only as UTF-8 text, so no flag could name it. The methods
+    /// below that build on these flags fail the same way.
+    pub fn rustflags(&self) -> Result<Vec<String>, Error> {
         match self.mode {
-            Mode::Private => vec!["--sysroot".into(), self.path.display().to_string()],
-            Mode::Toolchain | Mode::Linked => Vec::new(),
+            Mode::Private => {
+                let path = self
+                    .path
+                    .to_str()
+                    .ok_or_else(|| Error::SysrootPathNotUtf8 {
+                        path: self.path.clone(),
+                    })?;
+                Ok(vec!["--sysroot".into(), path.to_string()])
+            }
+            Mode::Toolchain | Mode::Linked => Ok(Vec::new()),
         }
     }
 
+    /// [`Sysroot::rustflags`] as TOML strings, for cargo's configuration.
+    fn toml_rustflags(&self) -> Result<String, Error> {
+        let flags: Vec<String> = self.rustflags()?.iter().map(|f| toml_string(f)).collect();
+        Ok(flags.join(", "))
+    }
+
     /// A `.cargo/config.toml` snippet applying [`Sysroot::rustflags`] to the target.
-    pub fn cargo_config(&self) -> String {
-        let flags: Vec<String> = self.rustflags().iter().map(|f| toml_string(f)).collect();
-        format!(
+    pub fn cargo_config(&self) -> Result<String, Error> {
+        Ok(format!(
             "[target.{}]\nrustflags = [{}]\n",
             self.target,
-            flags.join(", ")
-        )
+            self.toml_rustflags()?
+        ))
     }
 
     /// The same as a `cargo --config` argument (quoting handles paths with spaces).
-    pub fn cargo_config_arg(&self) -> String {
-        let flags: Vec<String> = self.rustflags().iter().map(|f| toml_string(f)).collect();
-        format!("target.{}.rustflags=[{}]", self.target, flags.join(", "))
+    pub fn cargo_config_arg(&self) -> Result<String, Error> {
+        Ok(format!(
+            "target.{}.rustflags=[{}]",
+            self.target,
+            self.toml_rustflags()?
+        ))
     }
 
     /// The environment variable form: `CARGO_TARGET_<TRIPLE>_RUSTFLAGS` (space-separated, so
     /// prefer [`Sysroot::cargo_config_arg`] when the path may contain spaces).
-    pub fn cargo_env(&self) -> (String, String) {
+    pub fn cargo_env(&self) -> Result<(String, String), Error> {
         let name = format!(
             "CARGO_TARGET_{}_RUSTFLAGS",
             self.target.to_ascii_uppercase().replace(['-', '.'], "_")
         );
-        (name, self.rustflags().join(" "))
+        Ok((name, self.rustflags()?.join(" ")))
     }
 
     /// [`Sysroot::cargo_env`] as a POSIX shell line: `export NAME='value'`.
-    pub fn cargo_env_export(&self) -> String {
-        let (name, value) = self.cargo_env();
-        format!("export {name}={}", shell_quote(&value))
+    pub fn cargo_env_export(&self) -> Result<String, Error> {
+        let (name, value) = self.cargo_env()?;
+        Ok(format!("export {name}={}", shell_quote(&value)))
     }
 }
 
@@ -178,16 +199,47 @@ mod tests {
             "1.96.0",
         );
         assert_eq!(s.status, InstallStatus::AlreadyInstalled);
-        assert_eq!(s.rustflags(), ["--sysroot", "/opt/my sysroot"]);
+        assert_eq!(s.rustflags().unwrap(), ["--sysroot", "/opt/my sysroot"]);
         assert_eq!(
-            s.cargo_config_arg(),
+            s.cargo_config_arg().unwrap(),
             "target.riscv32imac-unknown-xous-elf.rustflags=[\"--sysroot\", \"/opt/my sysroot\"]"
         );
         assert_eq!(
-            s.cargo_env_export(),
+            s.cargo_env_export().unwrap(),
             "export CARGO_TARGET_RISCV32IMAC_UNKNOWN_XOUS_ELF_RUSTFLAGS='--sysroot /opt/my sysroot'"
         );
         let t = Sysroot::existing("/usr/lib/rust", "x", Mode::Toolchain, "1.96.0");
-        assert_eq!(t.cargo_env_export(), "export CARGO_TARGET_X_RUSTFLAGS=''");
+        assert_eq!(
+            t.cargo_env_export().unwrap(),
+            "export CARGO_TARGET_X_RUSTFLAGS=''"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_private_sysroot_whose_path_is_not_utf8_gives_no_flags_but_an_error_naming_it() {
+        use std::os::unix::ffi::OsStrExt;
+        let path = PathBuf::from(std::ffi::OsStr::from_bytes(b"/opt/sys\xffroot"));
+        let s = Sysroot::existing(&path, "x", Mode::Private, "1.96.0");
+        let results = [
+            s.rustflags().map(|_| ()),
+            s.cargo_config().map(|_| ()),
+            s.cargo_config_arg().map(|_| ()),
+            s.cargo_env().map(|_| ()),
+            s.cargo_env_export().map(|_| ()),
+        ];
+        for r in results {
+            match r {
+                Err(e @ Error::SysrootPathNotUtf8 { .. }) => {
+                    let text = e.to_string();
+                    assert!(text.contains(r#"'/opt/sys\xFFroot'"#), "{text}");
+                    assert!(text.contains("\nhelp: "), "{text}");
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        // Toolchain and linked mode pass no path: nothing to refuse.
+        let t = Sysroot::existing(&path, "x", Mode::Linked, "1.96.0");
+        assert_eq!(t.rustflags().unwrap(), Vec::<String>::new());
     }
 }

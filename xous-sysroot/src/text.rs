@@ -21,6 +21,20 @@ pub fn shell_quote(word: &str) -> Cow<'_, str> {
     }
 }
 
+/// `text` (a path, an environment variable's value) for a message: its UTF-8 parts as they
+/// are, each byte that is not UTF-8 as `\xFF`, so that text which is not UTF-8 is still
+/// named exactly rather than with replacement characters.
+pub(crate) fn escape_non_utf8(text: &std::ffi::OsStr) -> String {
+    let mut out = String::new();
+    for chunk in text.as_encoded_bytes().utf8_chunks() {
+        out.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            out.push_str(&format!("\\x{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// The command line of `cmd` as a person would type it: the variables it sets, the program
 /// and its arguments, each a quoted shell word. The `0x1f` separators of
 /// `CARGO_ENCODED_RUSTFLAGS` are shown as spaces, for reading.

@@ -89,7 +89,9 @@ fn a_private_sysroot_cargo_could_not_name_is_refused_before_installing() {
     let out = debian(&mut cmd, &cache).output().unwrap();
     let line = the_error_line(&out);
     assert!(
-        line.starts_with("error: the private sysroot \"") && line.contains("cache-\\xFF"),
+        line.starts_with("error: the private sysroot '")
+            && line.contains("cache-\\xFF/sysroots/")
+            && line.contains("' is not valid UTF-8"),
         "{line}"
     );
     assert!(!cache.join("sysroots").exists(), "{}", text(&out));

@@ -54,7 +54,10 @@ pub fn ensure_with(
     installer
         .target(target.unwrap_or(TARGET_TRIPLE_RISCV32))
         .force(remove_existing);
-    if xous_sysroot::util::env::var("XOUS_SYSROOT_MODE").is_none() {
+    if xous_sysroot::util::env::var("XOUS_SYSROOT_MODE")
+        .map_err(|e| e.to_string())?
+        .is_none()
+    {
         installer.mode(Mode::Toolchain);
     }
     installer.install().map_err(|e| e.to_string())

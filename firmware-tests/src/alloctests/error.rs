@@ -8,14 +8,14 @@ use test_harness::HarnessError;
 #[derive(Debug, thiserror::Error)]
 pub enum AllocTestsError {
     /// A file could not be read or written.
-    #[error("could not {what} {}: {source}", path.display())]
+    #[error("could not {what} {}: {error}", path.display())]
     Io {
         /// What was tried.
         what: &'static str,
         /// Where.
         path: PathBuf,
         /// Why it failed.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// `rustc --print sysroot` could not run or failed.
     #[error("could not ask {} for its sysroot: {detail}", rustc.display())]
@@ -86,7 +86,7 @@ impl AllocTestsError {
         AllocTestsError::Io {
             what,
             path: path.to_path_buf(),
-            source,
+            error: source,
         }
     }
 }

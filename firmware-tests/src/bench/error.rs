@@ -18,22 +18,22 @@ pub enum BenchError {
     #[error(transparent)]
     Build(Box<xous_sysroot_build::BuildError>),
     /// A file could not be read or written.
-    #[error("could not {what} '{path}': {source}")]
+    #[error("could not {what} '{path}': {error}")]
     Io {
         /// What was tried.
         what: &'static str,
         /// Where.
         path: PathBuf,
         /// Why it failed.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// A JSON file is not a benchmark report.
-    #[error("'{path}' is not a benchmark report: {source}\nhelp: write it with `xous-bench run` or `xous-bench gate --update-baseline`")]
+    #[error("'{path}' is not a benchmark report: {error}\nhelp: write it with `xous-bench run` or `xous-bench gate --update-baseline`")]
     Json {
         /// The file.
         path: PathBuf,
         /// The parse error.
-        source: serde_json::Error,
+        error: serde_json::Error,
     },
     /// A run did not exit 0.
     #[error("the {variant} benchmarks ({libstd} libstd) failed in run {run}: {report}")]
@@ -84,12 +84,12 @@ pub enum BenchError {
     #[error(transparent)]
     Incomparable(#[from] Incomparable),
     /// The test suite could not be started.
-    #[error("could not run `{command}`: {source}")]
+    #[error("could not run `{command}`: {error}")]
     Spawn {
         /// The command.
         command: String,
         /// Why.
-        source: std::io::Error,
+        error: std::io::Error,
     },
 }
 
@@ -116,7 +116,7 @@ impl BenchError {
         BenchError::Io {
             what,
             path: path.to_path_buf(),
-            source,
+            error: source,
         }
     }
 }

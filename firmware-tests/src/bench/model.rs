@@ -205,7 +205,7 @@ impl Report {
         let text = fs::read_to_string(path).map_err(|e| BenchError::io("read", path, e))?;
         serde_json::from_str(&text).map_err(|source| BenchError::Json {
             path: path.to_path_buf(),
-            source,
+            error: source,
         })
     }
 

@@ -106,7 +106,7 @@ pub fn run_test_suite(
         .status()
         .map_err(|source| BenchError::Spawn {
             command: command.clone(),
-            source,
+            error: source,
         })?;
     let text = fs::read_to_string(log).map_err(|e| BenchError::io("read", log, e))?;
     let (binaries, failures) = parse_test_log(&text);

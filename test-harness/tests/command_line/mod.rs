@@ -77,6 +77,17 @@ fn a_fractional_timeout_is_accepted() {
 }
 
 #[test]
+fn a_missing_file_is_one_error_with_the_os_message_once() {
+    let missing = "/nonexistent/fw.elf";
+    let os_message = std::fs::read(missing).unwrap_err().to_string();
+    let out = xous_run(&os(&[missing])).output().unwrap();
+    let line = the_error_line(&out);
+    assert!(line.contains(missing), "{line}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches(&os_message).count(), 1, "{stderr}");
+}
+
+#[test]
 fn ram_sizes_outside_the_address_space_are_refused() {
     for value in [
         "0",
@@ -122,7 +133,8 @@ fn non_utf8_paths_and_unrelated_variables_go_through() {
     let dir = tempfile::tempdir().unwrap();
     let name = arg(b"firmware-\xff.elf");
     let firmware: PathBuf = dir.path().join(&name);
-    std::fs::write(&firmware, b"not an ELF").unwrap();
+    // Longer than an ELF header, so that the reader goes on to look for the magic.
+    std::fs::write(&firmware, [b'x'; 64]).unwrap();
     // Another program's non-UTF-8 variable is none of xous-run's business.
     let line =
         the_error_line_of(xous_run(&[firmware.into_os_string()]).env("SOME_OTHER_VARIABLE", &name));

@@ -57,7 +57,7 @@ fn installer(mode: Mode, rustc: &Path, cache: &Path, server: &str, offline: bool
 /// The cargo arguments a private install needs for target builds.
 fn private_args(sysroot: &Sysroot) -> Vec<String> {
     match sysroot.mode {
-        Mode::Private => vec!["--config".into(), sysroot.cargo_config_arg()],
+        Mode::Private => vec!["--config".into(), sysroot.cargo_config_arg().unwrap()],
         _ => Vec::new(),
     }
 }

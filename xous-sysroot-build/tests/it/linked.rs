@@ -65,7 +65,7 @@ fn a_linked_toolchain_builds_a_std_program_with_no_flags() -> Result<()> {
     let root = dir.join("cache/toolchains").join(dist.rustc.dir_name());
     ensure!(installed.status == InstallStatus::Installed);
     ensure!(installed.toolchain.as_deref() == Some(name.as_str()));
-    ensure!(installed.path == root && installed.rustflags().is_empty());
+    ensure!(installed.path == root && installed.rustflags()?.is_empty());
     let sysroot = rustup_cmd(&["run", &name, "rustc", "--print", "sysroot"])?;
     ensure!(sysroot.trim() == root.display().to_string(), "{sysroot}");
 

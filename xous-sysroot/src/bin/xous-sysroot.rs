@@ -148,7 +148,7 @@ impl Common {
             i.allow_insecure_http(true);
         }
         // On by default here, unlike in the library: a person at a prompt asked for a libstd.
-        let build = xous_sysroot::util::env::flag("XOUS_SYSROOT_BUILD_FROM_SOURCE");
+        let build = xous_sysroot::util::env::flag("XOUS_SYSROOT_BUILD_FROM_SOURCE")?;
         i.build_from_source(!self.no_build && build.unwrap_or(true));
         if let Some(p) = self.build_profile {
             i.build_profile(p);
@@ -277,18 +277,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Env { common, format } => {
             let installer = common.installer(true)?;
             let (planned, _) = installer.status()?;
-            if !planned.rustflags().is_empty() && planned.path.to_str().is_none() {
-                anyhow::bail!(
-                    "the sysroot {:?} is not valid UTF-8, and cargo takes rustflags only as UTF-8 text\nhelp: use a cache directory whose path is UTF-8 (--cache-dir or XOUS_SYSROOT_CACHE_DIR)",
-                    planned.path
-                );
-            }
+            // A sysroot no flag can name (a path that is not UTF-8) is refused before installing.
+            planned.rustflags()?;
             let s = installer.install()?;
             match format {
-                EnvFormat::Shell => println!("{}", s.cargo_env_export()),
-                EnvFormat::Config => print!("{}", s.cargo_config()),
-                EnvFormat::ConfigArg => println!("{}", s.cargo_config_arg()),
-                EnvFormat::Flags => println!("{}", s.rustflags().join(" ")),
+                EnvFormat::Shell => println!("{}", s.cargo_env_export()?),
+                EnvFormat::Config => print!("{}", s.cargo_config()?),
+                EnvFormat::ConfigArg => println!("{}", s.cargo_config_arg()?),
+                EnvFormat::Flags => println!("{}", s.rustflags()?.join(" ")),
             }
         }
         Command::List(c) => {

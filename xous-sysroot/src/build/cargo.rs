@@ -109,7 +109,7 @@ impl LibstdBuilder<'_> {
         let mut child = cmd.spawn().map_err(|source| LibstdError::CargoNotFound {
             cargo: plan.cargo.clone(),
             release: plan.rustc.release().to_owned(),
-            source,
+            error: source,
         })?;
         let stderr_reader = child.stderr.take().map(|mut err| {
             std::thread::spawn(move || {

@@ -11,7 +11,7 @@ use std::process::ExitStatus;
 pub enum LibstdError {
     /// The rustc binary could not be started.
     #[error(
-        "could not run rustc `{}`: {source}. Pass the rustc of the toolchain the libstd is \
+        "could not run rustc `{}`: {error}. Pass the rustc of the toolchain the libstd is \
          for, e.g. /usr/bin/rustc (Debian: `apt-get install rustc-web`) or a rustup \
          toolchain's `bin/rustc`",
         rustc.display()
@@ -20,12 +20,12 @@ pub enum LibstdError {
         /// The rustc that was tried.
         rustc: PathBuf,
         /// Why it could not be started.
-        source: io::Error,
+        error: io::Error,
     },
 
     /// The cargo binary could not be started.
     #[error(
-        "could not run cargo `{}`: {source}. Install the cargo that matches rustc {release} \
+        "could not run cargo `{}`: {error}. Install the cargo that matches rustc {release} \
          (Debian: `apt-get install cargo-web`, giving /usr/bin/cargo; rustup: it is part of \
          the toolchain) or pass its path to `LibstdBuilder::cargo`",
         cargo.display()
@@ -36,7 +36,7 @@ pub enum LibstdError {
         /// The release of the rustc it should match.
         release: String,
         /// Why it could not be started.
-        source: io::Error,
+        error: io::Error,
     },
 
     /// A tool ran but failed or printed something unexpected.
@@ -260,7 +260,7 @@ impl LibstdError {
         LibstdError::Sysroot(crate::Error::Io {
             action,
             path: path.into(),
-            source,
+            error: source,
         })
     }
 }

@@ -38,7 +38,7 @@ impl LibstdBuilder<'_> {
             toolchain::run_stdout(&cargo, &["-V"], |source| LibstdError::CargoNotFound {
                 cargo: cargo.clone(),
                 release: rustc.release().to_owned(),
-                source,
+                error: source,
             })?
             .trim()
             .to_owned();
@@ -59,7 +59,7 @@ impl LibstdBuilder<'_> {
 
         let (mut c_compiler, mut compiler_rt_root, mut c_note) = self.plan_c(&rustc, &src)?;
 
-        let offline_because = self.offline_because();
+        let offline_because = self.offline_because()?;
         let offline_error = |missing: String| LibstdError::OfflineWithoutVendor {
             missing,
             offline_because: offline_because.clone().unwrap_or_default(),
@@ -159,14 +159,14 @@ impl LibstdBuilder<'_> {
     }
 
     /// Why network use is off, if it is: the builder's setting, else `CARGO_NET_OFFLINE`.
-    fn offline_because(&self) -> Option<String> {
-        match self.offline {
+    fn offline_because(&self) -> crate::Result<Option<String>> {
+        Ok(match self.offline {
             Some(true) => Some("`LibstdBuilder::offline(true)`".to_owned()),
             Some(false) => None,
-            None => crate::env::flag("CARGO_NET_OFFLINE")
+            None => crate::env::flag("CARGO_NET_OFFLINE")?
                 .filter(|&offline| offline)
                 .map(|_| "CARGO_NET_OFFLINE is set".to_owned()),
-        }
+        })
     }
 
     /// Decides whether `compiler-builtins-c` is used: returns the compiler, the

@@ -35,7 +35,7 @@ impl RustcIdentity {
     pub fn probe(rustc: &Path) -> Result<Self, LibstdError> {
         let verbose_version = run_stdout(rustc, &["-vV"], |source| LibstdError::RustcNotFound {
             rustc: rustc.to_owned(),
-            source,
+            error: source,
         })?;
         let malformed = |detail: String| LibstdError::ToolFailed {
             command: format!("{} -vV", rustc.display()),
@@ -201,7 +201,7 @@ pub(crate) fn target_linker(
         let list = run_stdout(&rustc.path, &["--print", "target-list"], |source| {
             LibstdError::RustcNotFound {
                 rustc: rustc.path.clone(),
-                source,
+                error: source,
             }
         })?;
         if !list.lines().any(|l| l.trim() == target) {
@@ -222,7 +222,7 @@ pub(crate) fn target_linker(
         ],
         |source| LibstdError::RustcNotFound {
             rustc: rustc.path.clone(),
-            source,
+            error: source,
         },
     )?;
     let spec: serde_json::Value =

@@ -168,7 +168,7 @@ pub fn list_files(root: &Path) -> Result<Vec<PathBuf>> {
                 return Err(crate::Error::Io {
                     action: "package (only regular files may be packaged)",
                     path: entry.path(),
-                    source: io::Error::from(io::ErrorKind::InvalidInput),
+                    error: io::Error::from(io::ErrorKind::InvalidInput),
                 });
             }
         }

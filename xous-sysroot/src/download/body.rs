@@ -45,7 +45,7 @@ impl TransportError {
             Some((path, kind)) => Error::Io {
                 action: "write the download to",
                 path: path.clone(),
-                source: io::Error::new(*kind, t.message.clone()),
+                error: io::Error::new(*kind, t.message.clone()),
             },
             None => Error::Network {
                 url: t.url.clone(),

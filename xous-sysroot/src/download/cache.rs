@@ -109,7 +109,7 @@ impl DownloadCache {
             TransportError::from_io(&e).unwrap_or(Error::Io {
                 action: "download into",
                 path: partial.clone(),
-                source: e,
+                error: e,
             })
         };
         let mut result = sink(&mut reader);

@@ -15,6 +15,16 @@ use crate::error::{Error, Result};
 /// Redirects followed for one request before giving up.
 pub(crate) const MAX_REDIRECTS: usize = 8;
 
+/// A timeout at least this long (about a century) is no deadline at all: ureq adds the
+/// timeout to an `Instant`, which panics past what the platform's clock can hold
+/// (`Duration::MAX` does), while a century always fits.
+const NO_DEADLINE_FROM: Duration = Duration::from_secs(100 * 365 * 24 * 60 * 60);
+
+/// The deadline ureq is given for `timeout`: none for one of [`NO_DEADLINE_FROM`] or more.
+fn deadline(timeout: Duration) -> Option<Duration> {
+    (timeout < NO_DEADLINE_FROM).then_some(timeout)
+}
+
 /// Fetches `http://` and `https://` URLs with one agent, timeout and low-speed limit.
 #[derive(Clone)]
 pub(crate) struct HttpClient {
@@ -25,13 +35,15 @@ pub(crate) struct HttpClient {
 
 impl HttpClient {
     /// `timeout` bounds connecting, waiting for the answer and each read, and is the
-    /// low-speed watchdog's window; `low_speed` is in bytes per second (0: no watchdog).
+    /// low-speed watchdog's window; `low_speed` is in bytes per second (0: no watchdog). A
+    /// timeout of a century or more (e.g. `Duration::MAX`) is no deadline.
     pub(crate) fn new(timeout: Duration, low_speed: u64) -> Self {
+        let deadline = deadline(timeout);
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
-            .timeout_connect(Some(timeout))
-            .timeout_recv_response(Some(timeout))
-            .timeout_per_read(Some(timeout))
+            .timeout_connect(deadline)
+            .timeout_recv_response(deadline)
+            .timeout_per_read(deadline)
             // Redirects are followed in `open`, one checked hop at a time.
             .max_redirects(0)
             .user_agent(concat!("xous-sysroot/", env!("CARGO_PKG_VERSION")))

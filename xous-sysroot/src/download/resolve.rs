@@ -15,7 +15,7 @@ use ureq::unversioned::transport::NextTimeout;
 pub(crate) struct NameNotResolved {
     /// `host:port` as looked up.
     host: String,
-    source: io::Error,
+    error: io::Error,
 }
 
 impl std::fmt::Display for NameNotResolved {
@@ -23,16 +23,14 @@ impl std::fmt::Display for NameNotResolved {
         write!(
             f,
             "the host name '{}' does not resolve: {}",
-            self.host, self.source
+            self.host, self.error
         )
     }
 }
 
-impl std::error::Error for NameNotResolved {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.source)
-    }
-}
+/// No `source()`: the message already holds the lookup's error (the crate's convention, so
+/// that a chain printer shows it once).
+impl std::error::Error for NameNotResolved {}
 
 /// ureq's [`DefaultResolver`], its I/O errors (the failed lookup) turned into
 /// [`NameNotResolved`].
@@ -51,7 +49,7 @@ impl Resolver for TypedResolver {
                 host: uri
                     .authority()
                     .map_or_else(|| uri.to_string(), |a| a.to_string()),
-                source,
+                error: source,
             })),
             other => other,
         })

@@ -26,20 +26,23 @@ impl Installer {
     pub(super) fn settings(&self) -> Result<Settings> {
         let mode = match self.mode {
             Some(mode) => mode,
-            None => match env::var("XOUS_SYSROOT_MODE") {
+            None => match env::var("XOUS_SYSROOT_MODE")? {
                 Some(v) => v.parse()?,
                 None => Mode::default(),
             },
         };
-        let offline = self.offline.unwrap_or_else(|| {
-            env::flag("XOUS_SYSROOT_OFFLINE").unwrap_or(false)
-                || env::flag("CARGO_NET_OFFLINE").unwrap_or(false)
-        });
+        let offline = match self.offline {
+            Some(offline) => offline,
+            None => {
+                env::flag("XOUS_SYSROOT_OFFLINE")?.unwrap_or(false)
+                    || env::flag("CARGO_NET_OFFLINE")?.unwrap_or(false)
+            }
+        };
         let sources = match &self.sources {
             Some(sources) => sources.clone(),
             None => {
                 let servers = if self.dist_servers.is_empty() {
-                    env::var("XOUS_SYSROOT_DIST_SERVER")
+                    env::var("XOUS_SYSROOT_DIST_SERVER")?
                         .map(|v| {
                             v.split([',', ' ', '\n'])
                                 .filter(|s| !s.is_empty())
@@ -52,22 +55,24 @@ impl Installer {
                 };
                 let mut sources = vec![Source::Cache];
                 sources.extend(servers.into_iter().map(Source::DistServer));
-                let repo = env::var("XOUS_SYSROOT_GITHUB_REPO")
+                let repo = env::var("XOUS_SYSROOT_GITHUB_REPO")?
                     .unwrap_or_else(|| crate::source::GITHUB_REPO.into());
                 if repo != "none" {
-                    let api = env::var("XOUS_SYSROOT_GITHUB_API")
+                    let api = env::var("XOUS_SYSROOT_GITHUB_API")?
                         .unwrap_or_else(|| crate::source::GITHUB_API.into());
                     sources.push(Source::GithubReleases { api, repo });
                 }
                 #[cfg(feature = "build")]
-                if self
-                    .build_from_source
-                    .or_else(|| env::flag("XOUS_SYSROOT_BUILD_FROM_SOURCE"))
-                    .unwrap_or(false)
                 {
-                    sources.push(Source::RustSrc {
-                        profile: self.chosen_build_profile()?,
-                    });
+                    let build = match self.build_from_source {
+                        Some(build) => build,
+                        None => env::flag("XOUS_SYSROOT_BUILD_FROM_SOURCE")?.unwrap_or(false),
+                    };
+                    if build {
+                        sources.push(Source::RustSrc {
+                            profile: self.chosen_build_profile()?,
+                        });
+                    }
                 }
                 sources
             }
@@ -76,11 +81,11 @@ impl Installer {
             Some(dir) => dir.clone(),
             None => default_cache_dir()?,
         };
-        let pin_sha256 = match self
-            .pin_sha256
-            .clone()
-            .or_else(|| env::var("XOUS_SYSROOT_PIN_SHA256"))
-        {
+        let pin = match &self.pin_sha256 {
+            Some(pin) => Some(pin.clone()),
+            None => env::var("XOUS_SYSROOT_PIN_SHA256")?,
+        };
+        let pin_sha256 = match pin {
             Some(pin) if crate::manifest::is_sha256(pin.trim()) => {
                 Some(pin.trim().to_ascii_lowercase())
             }
@@ -104,7 +109,7 @@ impl Installer {
 
     #[cfg(feature = "build")]
     fn chosen_build_profile(&self) -> Result<crate::build::Profile> {
-        match (self.build_profile, env::var("XOUS_SYSROOT_BUILD_PROFILE")) {
+        match (self.build_profile, env::var("XOUS_SYSROOT_BUILD_PROFILE")?) {
             (Some(profile), _) => Ok(profile),
             (None, Some(value)) => value.parse().map_err(Error::InvalidProfile),
             (None, None) => Ok(crate::build::Profile::default()),

@@ -74,3 +74,12 @@ fn utc_times_match_the_calendar() {
     assert_eq!(utc_time(1_780_000_000), "2026-05-28 20:26:40 UTC");
     assert_eq!(utc_time(4_102_444_799), "2099-12-31 23:59:59 UTC");
 }
+
+#[cfg(unix)]
+#[test]
+fn text_that_is_not_utf8_is_named_with_escapes_for_its_bad_bytes_only() {
+    use std::os::unix::ffi::OsStrExt;
+    let text = std::ffi::OsStr::from_bytes(b"/x/\xc3\xa9t\xe9\xff/y");
+    assert_eq!(escape_non_utf8(text), r"/x/ét\xE9\xFF/y");
+    assert_eq!(escape_non_utf8("plain".as_ref()), "plain");
+}

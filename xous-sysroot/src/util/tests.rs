@@ -13,7 +13,10 @@ fn the_public_helpers_work_through_their_public_paths() {
         sha256_bytes(b""),
         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
     );
-    assert_eq!(env::flag("XOUS_SYSROOT_UTIL_TEST_UNSET_FLAG"), None);
+    assert_eq!(
+        env::flag("XOUS_SYSROOT_UTIL_TEST_UNSET_FLAG").unwrap(),
+        None
+    );
     let lock = tmp.path().join("l.lock");
     drop(FileLock::exclusive(&lock, || {}).unwrap());
     drop(FileLock::exclusive(&lock, || {}).unwrap());

@@ -20,11 +20,16 @@ mod network;
 
 pub use network::network_faults;
 
-/// The CLI binary with the settings every trial shares.
+/// The CLI binary with the settings every trial shares, for the fixtures' rustc.
 pub fn cli(server: &str, cache: &Path, args: &[&str]) -> Command {
+    cli_for(RUSTC, server, cache, args)
+}
+
+/// [`cli`] for the rustc `rustc` (an identity).
+pub fn cli_for(rustc: &str, server: &str, cache: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_xous-sysroot"));
     cmd.args(args)
-        .arg(RUSTC)
+        .arg(rustc)
         .args([
             "--dist-server",
             server,

@@ -186,6 +186,24 @@ fn a_slow_server_still_completes() {
 }
 
 #[test]
+fn a_timeout_too_long_for_a_deadline_means_no_deadline() {
+    // `Duration::MAX` (or any span past what the clock can add) is no deadline, not a panic;
+    // the low-speed watchdog, whose window it also is, then never ends a window.
+    let f = fixture(100_000);
+    f.server
+        .fault(&f.xz_path, Fault::Slow(Duration::from_millis(20)));
+    let mut i = installer(&f.server.url(), &f.cache());
+    i.timeout(Duration::MAX).low_speed_limit(u64::MAX);
+    assert_eq!(i.install().unwrap().status, InstallStatus::Installed);
+    assert!(f.installed());
+    // Just past what a deadline can be, too.
+    let f = fixture(1000);
+    let mut i = installer(&f.server.url(), &f.cache());
+    i.timeout(Duration::from_secs(u64::MAX / 2));
+    assert_eq!(i.install().unwrap().status, InstallStatus::Installed);
+}
+
+#[test]
 fn redirect_loops_and_plain_http_are_refused() {
     let f = fixture(1000);
     for _ in 0..20 {

@@ -25,11 +25,12 @@ fn installs_verifies_and_uninstalls_in_private_mode() {
     );
     assert!(first.source.ends_with(".tar.xz"), "{}", first.source);
     assert_eq!(
-        first.rustflags(),
+        first.rustflags().unwrap(),
         vec!["--sysroot".to_string(), first.path.display().to_string()]
     );
     assert!(first
         .cargo_config()
+        .unwrap()
         .starts_with(&format!("[target.{TARGET}]\nrustflags = [\"--sysroot\"")));
 
     let again = i.install().unwrap();
@@ -112,7 +113,7 @@ fn toolchain_mode_installs_into_the_given_sysroot_and_keeps_other_files() {
     i.mode(Mode::Toolchain).sysroot(&sysroot);
     let s = i.install().unwrap();
     assert_eq!(s.target_dir(), rustlib.join(TARGET));
-    assert!(s.rustflags().is_empty());
+    assert!(s.rustflags().unwrap().is_empty());
     let after: Vec<_> = snapshot(&sysroot)
         .into_iter()
         .filter(|(p, _)| !p.starts_with(rustlib.join(TARGET)))

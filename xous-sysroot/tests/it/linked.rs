@@ -6,16 +6,20 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use crate::chaos::cli;
+use xous_sysroot::RustcVersion;
+
+use crate::chaos::{cli, cli_for};
 use crate::rustup::{run, rustup_stand_in};
-use crate::support::stand_in::{rustup, toolchain_snapshot};
+use crate::support::server::TestServer;
+use crate::support::stand_in::{rustup, stand_in_toolchain, toolchain_snapshot, HOST};
 use crate::support::{synthetic_dist, RUSTC, TARGET};
 
 const NAME: &str = "xous-1.96.0";
 
-/// The CLI with the environment of the throwaway rustup (`home`, `server`).
-fn linked_cli(home: &Path, server: &str, dist: &str, args: &[&str]) -> Command {
-    let mut cmd = cli(dist, &home.join("cache"), args);
+/// The CLI for the rustc `rustc` with the environment of the throwaway rustup (`home`,
+/// `server`).
+fn linked_cli(home: &Path, server: &str, dist: &str, rustc: &str, args: &[&str]) -> Command {
+    let mut cmd = cli_for(rustc, dist, &home.join("cache"), args);
     for (key, value) in rustup(home, server).get_envs() {
         match value {
             Some(value) => cmd.env(key, value),
@@ -47,7 +51,7 @@ fn a_linked_toolchain_is_named_by_rustup_and_the_base_is_never_written() {
     let linked = |args: &[&str]| {
         let mut all = args.to_vec();
         all.extend(["--mode", "linked", "--sysroot", &base_arg]);
-        linked_cli(home, &server.url(), &dist, &all)
+        linked_cli(home, &server.url(), &dist, RUSTC, &all)
             .output()
             .unwrap()
     };
@@ -172,6 +176,129 @@ fn a_linked_toolchain_is_named_by_rustup_and_the_base_is_never_written() {
     assert!(
         !listed.contains(NAME) && !listed.contains("xous-mine"),
         "{listed}"
+    );
+}
+
+/// The rustc that rustup's `stable` becomes in the update.
+const UPDATED: &str = "1.96.1 (b1e2c3d4a 2026-07-09)";
+
+/// Publishes the stand-in toolchain of `rustc` (an identity) in the upstream dist root under
+/// `home` as rustup's `stable` channel, as an update of the channel does.
+fn publish_stable(home: &Path, rustc: &str, date: &str) {
+    let rustc = RustcVersion::parse(rustc).unwrap();
+    let upstream = stand_in_toolchain(home, &rustc, date).unwrap();
+    let dist = upstream.path().join("dist");
+    for suffix in ["", ".sha256"] {
+        std::fs::copy(
+            dist.join(format!("channel-rust-{}.toml{suffix}", rustc.release)),
+            dist.join(format!("channel-rust-stable.toml{suffix}")),
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn after_rustup_updates_stable_the_new_linked_toolchain_is_made_beside_the_old() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path();
+    publish_stable(home, RUSTC, "2026-05-25");
+    let server = TestServer::start(home.join("upstream"));
+    let rustup_run = |args: &[&str]| {
+        let mut cmd = rustup(home, &server.url());
+        cmd.args(args);
+        run(cmd)
+    };
+    rustup_run(&[
+        "toolchain",
+        "install",
+        "stable",
+        "--profile",
+        "minimal",
+        "--no-self-update",
+    ]);
+    let base = home
+        .join("rustup/toolchains")
+        .join(format!("stable-{HOST}"));
+    // Our libstd for each compiler, each from a dist root of its own.
+    let ours = |rustc: &str, dir: &str| {
+        let (dist, _) = synthetic_dist(&home.join(dir), rustc, TARGET, 1000, false);
+        dist.path().display().to_string()
+    };
+    let (dist_old, dist_new) = (ours(RUSTC, "ours-old"), ours(UPDATED, "ours-new"));
+    let linked = |rustc: &str, dist: &str, args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--mode", "linked", "--toolchain", "stable"]);
+        stdout(
+            &linked_cli(home, &server.url(), dist, rustc, &all)
+                .output()
+                .unwrap(),
+        )
+    };
+
+    let text = linked(RUSTC, &dist_old, &["install"]);
+    assert!(text.contains("rustup toolchain: xous-1.96.0"), "{text}");
+    let old_root = home.join("cache/toolchains/1.96.0-ac68faa20");
+    let old_before = toolchain_snapshot(&old_root);
+
+    // rustup updates `stable` to 1.96.1: the base directory now holds another compiler.
+    publish_stable(home, UPDATED, "2026-07-09");
+    rustup_run(&["update", "stable", "--no-self-update"]);
+    let version = rustup_run(&["run", "stable", "rustc", "--version"]);
+    assert_eq!(version.trim(), format!("rustc {UPDATED}"));
+    let list = linked(RUSTC, &dist_old, &["list"]);
+    assert!(
+        list.contains(&format!("base {} changed or removed", base.display())),
+        "{list}"
+    );
+
+    // The same command for the new compiler makes the new linked toolchain beside the old.
+    let text = linked(UPDATED, &dist_new, &["install"]);
+    assert!(text.contains("rustup toolchain: xous-1.96.1"), "{text}");
+    let new_root = home.join("cache/toolchains/1.96.1-b1e2c3d4a");
+    for root in [&old_root, &new_root] {
+        assert!(root
+            .join("lib/rustlib")
+            .join(TARGET)
+            .join("lib/libstd-4567.rlib")
+            .is_file());
+    }
+    assert_eq!(
+        toolchain_snapshot(&old_root),
+        old_before,
+        "the old one is untouched"
+    );
+    let listed = rustup_run(&["toolchain", "list", "-v"]);
+    for (name, root) in [("xous-1.96.0", &old_root), ("xous-1.96.1", &new_root)] {
+        assert!(
+            listed.contains(&format!("{name} {}", root.display())),
+            "{listed}"
+        );
+    }
+    // Each runs its own compiler: the old one still the one it was made from.
+    for (name, rustc) in [("xous-1.96.0", RUSTC), ("xous-1.96.1", UPDATED)] {
+        let version = rustup_run(&["run", name, "rustc", "--version"]);
+        assert_eq!(version.trim(), format!("rustc {rustc}"), "{name}");
+    }
+    // `list` shows both; only the old one no longer matches the base.
+    let list = linked(UPDATED, &dist_new, &["list"]);
+    let old_line = format!("1.96.0-ac68faa20  rustc {RUSTC}  (xous-1.96.0)");
+    let new_line = format!("1.96.1-b1e2c3d4a  rustc {UPDATED}  (xous-1.96.1)");
+    assert!(
+        list.contains(&old_line) && list.contains(&new_line),
+        "{list}"
+    );
+    let changed: Vec<&str> = list
+        .lines()
+        .filter(|l| l.contains("changed or removed"))
+        .collect();
+    assert_eq!(changed.len(), 1, "{list}");
+    let after_old = list.split(&old_line).nth(1).unwrap();
+    assert!(
+        after_old
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.contains("changed or removed")),
+        "the note follows the old one: {list}"
     );
 }
 

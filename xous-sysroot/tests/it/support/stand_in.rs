@@ -15,7 +15,8 @@ use xous_sysroot::RustcVersion;
 pub const HOST: &str = "x86_64-unknown-linux-gnu";
 
 /// Publishes `<dir>/upstream`, a dist root for `rustc`'s release dated `date`: small stand-in
-/// host components (`rustc` and `cargo` scripts that print the identity, a host `rust-std`),
+/// host components (`rustc` and `cargo` scripts that print the identity, `rustc` also its
+/// `-vV` and `--print sysroot` as the real one does, and a host `rust-std`),
 /// the `rust` package listing them with a combined tarball, and a `minimal` profile, as the
 /// official manifests have. Archive URLs are under the official server, as rustup expects.
 pub fn stand_in_toolchain(
@@ -39,6 +40,7 @@ pub fn stand_in_toolchain(
                 format!("lib/rustlib/{HOST}/lib/libstd-stand-in.rlib"),
                 "not a real library\n".to_owned(),
             ),
+            "rustc" => ("bin/rustc".to_owned(), stand_in_rustc(rustc)),
             tool => (
                 format!("bin/{tool}"),
                 format!("#!/bin/sh\necho '{tool} {}'\n", rustc.identity()),
@@ -48,7 +50,7 @@ pub fn stand_in_toolchain(
         let io = |e| xous_sysroot::Error::Io {
             action: "write stand-in file",
             path: file.clone(),
-            source: e,
+            error: e,
         };
         std::fs::create_dir_all(file.parent().expect("a file in a directory")).map_err(io)?;
         std::fs::write(&file, body).map_err(io)?;
@@ -91,6 +93,26 @@ pub fn stand_in_toolchain(
     );
     root.publish_manifest(rustc, date, &manifest)?;
     Ok(root)
+}
+
+/// The stand-in `rustc`: `-vV` as the real one prints it, `--print sysroot` the directory
+/// above its own `bin` (as the real one finds its sysroot from its own path, so that a hard
+/// link elsewhere answers with its own tree), and `rustc <identity>` for anything else.
+fn stand_in_rustc(rustc: &RustcVersion) -> String {
+    let unknown = |field: &Option<String>| field.clone().unwrap_or_else(|| "unknown".into());
+    format!(
+        "#!/bin/sh\n\
+         case \"$1 $2\" in\n\
+         '-vV '*) printf 'rustc %s\\nbinary: rustc\\ncommit-hash: %s\\ncommit-date: %s\\nhost: %s\\nrelease: %s\\n' \
+         '{identity}' '{hash}' '{date}' '{HOST}' '{release}' ;;\n\
+         '--print sysroot') cd \"$(dirname \"$0\")/..\" && pwd -P ;;\n\
+         *) echo 'rustc {identity}' ;;\n\
+         esac\n",
+        identity = rustc.identity(),
+        hash = unknown(&rustc.commit_hash),
+        date = unknown(&rustc.commit_date),
+        release = rustc.release,
+    )
 }
 
 /// `rustup` with its home and `CARGO_HOME` under `home`, installing from `server`, and no
