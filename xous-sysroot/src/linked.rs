@@ -7,9 +7,10 @@
 //! never opened for writing. rustup's own bookkeeping, the files directly in `lib/rustlib`
 //! (`multirust-channel-manifest.toml`, `multirust-config.toml`, `rust-installer-version`,
 //! `components`, `manifest-*`), is copied instead: rustup rewrites some of those in place when
-//! it updates the base, which through a link would change this toolchain too. The only files written in the tree are new ones (the target
-//! directory, staged and renamed in; [`RECORD`], replaced by a rename), and the base's own
-//! `lib/rustlib/<target>` is not carried over, so the install never lands on a shared file.
+//! it updates the base, which through a link would change this toolchain too. The only files
+//! written in the tree are new ones (the target directory, staged and renamed in; [`RECORD`],
+//! replaced by a rename), and the base's own `lib/rustlib/<target>` is not carried over, so the
+//! install never lands on a shared file.
 
 use std::fs;
 use std::path::{Path, PathBuf};
