@@ -74,6 +74,17 @@ pub enum Error {
         /// The status code.
         status: u16,
     },
+    /// The server kept redirecting past the limit: a loop, or a chain too long to follow. Not
+    /// retried (the answer would be the same); the next source is tried.
+    #[error("'{url}' redirects to '{target}', after {limit} redirects already followed: more than {limit} redirects\nhelp: the server redirects in a loop or through too many hops; check the URL and the server's (or mirror's) redirect rules, or point XOUS_SYSROOT_DIST_SERVER at another mirror")]
+    TooManyRedirects {
+        /// The last URL fetched, whose answer was one redirect too many.
+        url: String,
+        /// Where that answer redirects.
+        target: String,
+        /// How many redirects are followed.
+        limit: usize,
+    },
     /// The server refused the request for a rate limit (GitHub's `403`/`429` with
     /// `x-ratelimit-remaining: 0` or `retry-after`).
     #[error("'{url}' refused the request: rate limit reached; it resets {resets}\nhelp: set GITHUB_TOKEN (or GH_TOKEN) to a GitHub token so that API requests are authenticated and get a higher limit, or wait for the reset; the next source is tried meanwhile")]

@@ -103,13 +103,10 @@ impl HttpClient {
             let body = match interpret(&url, response.status().as_u16(), &header, offset)? {
                 Answer::Redirect(location) => {
                     if redirects == MAX_REDIRECTS {
-                        return Err(Error::Network {
-                            message: format!(
-                                "more than {MAX_REDIRECTS} redirects; the last answer, from \
-                                 this URL, redirects to '{}'",
-                                crate::url::join(&url, &location)
-                            ),
+                        return Err(Error::TooManyRedirects {
+                            target: crate::url::join(&url, &location),
                             url,
+                            limit: MAX_REDIRECTS,
                         });
                     }
                     url = policy.redirect(&url, &location)?;

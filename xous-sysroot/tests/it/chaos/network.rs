@@ -54,11 +54,10 @@ fn network_error(
     needle: &'static str,
 ) -> impl Fn(&Bench, &xous_sysroot::Result<xous_sysroot::Sysroot>) -> Result<(), String> {
     move |_, r| match r {
-        Err(e @ (Error::Network { .. } | Error::Unreachable { .. }))
-            if e.to_string().contains(needle) =>
-        {
-            Ok(())
-        }
+        Err(
+            e
+            @ (Error::Network { .. } | Error::Unreachable { .. } | Error::TooManyRedirects { .. }),
+        ) if e.to_string().contains(needle) => Ok(()),
         Err(e) => Err(format!("want a network error saying '{needle}', got: {e}")),
         Ok(_) => Err("installed through the fault".into()),
     }
