@@ -213,7 +213,7 @@ fn redirect_loops_and_plain_http_are_refused() {
     let err = installer(&f.server.url(), &f.cache())
         .install()
         .unwrap_err();
-    assert!(matches!(err, Error::Network { .. }), "{err}");
+    assert!(matches!(err, Error::TooManyRedirects { .. }), "{err}");
     assert!(err.to_string().to_lowercase().contains("redirect"), "{err}");
 
     let err = installer("http://example.invalid", &f.cache())
