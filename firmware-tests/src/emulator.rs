@@ -36,12 +36,9 @@ impl Emulator {
         Ok(Emulator { backend, program })
     }
 
-    /// `qemu` or `renode`: what reports and baselines record.
+    /// `qemu`, `renode` or `xous-core`: what reports and baselines record.
     pub fn name(&self) -> &'static str {
-        match self.backend {
-            Backend::Qemu => "qemu",
-            Backend::Renode => "renode",
-        }
+        self.backend.name()
     }
 
     /// Points `runner` at this emulator.

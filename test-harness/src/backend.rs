@@ -19,9 +19,12 @@ pub enum Backend {
     Qemu,
     /// Renode with its stock `riscv_virt.repl` platform.
     Renode,
+    /// The real Xous: xous-core's kernel, loader and services, built from a checkout,
+    /// under Renode (see [`crate::xous_core`]).
+    XousCore,
 }
 
-/// The variable naming the backend (`qemu` or `renode`).
+/// The variable naming the backend (`qemu`, `renode` or `xous-core`).
 pub const BACKEND_VAR: &str = "XOUS_RUN_BACKEND";
 /// The variable naming the emulator program (default: the backend's on PATH).
 pub const EMULATOR_VAR: &str = "XOUS_RUN_EMULATOR";
@@ -32,8 +35,9 @@ impl std::str::FromStr for Backend {
         match s {
             "qemu" => Ok(Backend::Qemu),
             "renode" => Ok(Backend::Renode),
+            "xous-core" => Ok(Backend::XousCore),
             _ => Err(format!(
-                "unknown backend `{s}`: expected `qemu` or `renode`"
+                "unknown backend `{s}`: expected `qemu`, `renode` or `xous-core`"
             )),
         }
     }
@@ -63,7 +67,7 @@ impl Backend {
                 let value = v.to_string_lossy();
                 value.parse().map_err(|e| {
                     HarnessError::Parameters(format!(
-                        "{BACKEND_VAR}={value:?} names no emulator: {e}\nhelp: set {BACKEND_VAR} to `qemu` or `renode`, or unset it for QEMU"
+                        "{BACKEND_VAR}={value:?} names no emulator: {e}\nhelp: set {BACKEND_VAR} to `qemu`, `renode` or `xous-core`, or unset it for QEMU"
                     ))
                 })?
             }
@@ -79,17 +83,28 @@ impl Backend {
         self == Backend::Qemu
     }
 
-    pub(crate) fn emulator(self) -> &'static dyn Emulator {
+    /// The test kernel's emulator; `None` for real Xous, which boots no test kernel.
+    pub(crate) fn emulator(self) -> Option<&'static dyn Emulator> {
         match self {
-            Backend::Qemu => &crate::qemu::Qemu,
-            Backend::Renode => &crate::renode::Renode,
+            Backend::Qemu => Some(&crate::qemu::Qemu),
+            Backend::Renode => Some(&crate::renode::Renode),
+            Backend::XousCore => None,
+        }
+    }
+
+    /// Its name, as `XOUS_RUN_BACKEND` spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Qemu => "qemu",
+            Backend::Renode => "renode",
+            Backend::XousCore => "xous-core",
         }
     }
 }
 
 impl std::fmt::Display for Backend {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.emulator().name())
+        f.write_str(self.name())
     }
 }
 

@@ -83,6 +83,9 @@ pub enum HarnessError {
         /// Cargo's error output (the end of it).
         output: String,
     },
+    /// The xous-core backend's setup is unusable (checkout, libstd, Renode's peripherals).
+    #[error("{0}")]
+    XousCore(String),
     /// The firmware toolchain is missing or unusable.
     #[error("{0}")]
     Toolchain(String),

@@ -37,6 +37,7 @@ pub mod qemu;
 pub mod renode;
 mod run;
 mod toolchain;
+pub mod xous_core;
 
 pub use backend::{Backend, BACKEND_VAR, EMULATOR_VAR};
 pub use cargo_build::{build_kernel, kernel_source, Artifact, FirmwareBuild, TARGET};
@@ -47,6 +48,7 @@ pub use local::{
 };
 pub use run::{Exit, RunOutput, Runner, EMULATOR_ERROR_STATUS, FAULT_STATUS, TIMEOUT_STATUS};
 pub use toolchain::{Toolchain, FIRMWARE_CARGO_ENV, FIRMWARE_RUSTC_ENV};
+pub use xous_core::XousCore;
 
 use std::ffi::OsStr;
 

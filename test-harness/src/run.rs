@@ -4,6 +4,7 @@ use crate::backend::{Backend, Launch};
 use crate::console::Console;
 use crate::drive::{drive, Ending};
 use crate::layout::{KernelSettings, Layout};
+use crate::xous_core::XousCore;
 use crate::{elf, params, HarnessError};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -24,6 +25,14 @@ pub enum Exit {
     Timeout(Duration),
     /// The emulator stopped without the kernel's exit record.
     NoExitRecord,
+    /// Real Xous: the kernel ended the program, but no exit code was seen.
+    NoExitCode,
+    /// Real Xous: the program ended, and its exit code cannot be read because its ELF has
+    /// no `std::os::xous::ffi::exit` symbol (stripped, or v0 symbol mangling).
+    NoExitSymbol,
+    /// Real Xous: the SoC's watchdog expired and reset the machine (xous-ticktimer pets it
+    /// only while it handles messages).
+    WatchdogReset,
 }
 
 /// Exit status used for runs that faulted or failed in the kernel.
@@ -43,6 +52,15 @@ impl fmt::Display for Exit {
             Exit::KernelFailure => f.write_str("the test kernel failed (see the kernel messages)"),
             Exit::Timeout(t) => write!(f, "killed after the {:.1} s timeout", t.as_secs_f64()),
             Exit::NoExitRecord => f.write_str("the emulator stopped without an exit record"),
+            Exit::NoExitCode => f.write_str(
+                "the kernel ended the program, but its exit code was never seen (see the kernel messages)",
+            ),
+            Exit::NoExitSymbol => f.write_str(
+                "the program ended, but its exit code cannot be read: its ELF has no std::os::xous::ffi::exit symbol (do not strip it; legacy symbol mangling)",
+            ),
+            Exit::WatchdogReset => f.write_str(
+                "the SoC's watchdog expired and reset the machine (nothing handled a ticktimer message for about 5 s of emulated time)",
+            ),
         }
     }
 }
@@ -138,7 +156,9 @@ pub struct Runner {
     settings: KernelSettings,
     ram_mib: u64,
     echo: bool,
+    verbose: bool,
     program: Option<PathBuf>,
+    xous_core: Option<XousCore>,
 }
 
 impl Runner {
@@ -160,7 +180,9 @@ impl Runner {
             },
             ram_mib: 256,
             echo: false,
+            verbose: false,
             program: None,
+            xous_core: None,
         }
     }
 
@@ -244,6 +266,20 @@ impl Runner {
         self
     }
 
+    /// Also shows the kernel's (and on real Xous the services') messages live on stderr.
+    pub fn verbose(&mut self, verbose: bool) -> &mut Self {
+        self.verbose = verbose;
+        self
+    }
+
+    /// What the [`Backend::XousCore`] backend runs with: the xous-core checkout, the
+    /// toolchain and the installed libstd. Selects that backend.
+    pub fn xous_core(&mut self, setup: XousCore) -> &mut Self {
+        self.backend = Backend::XousCore;
+        self.xous_core = Some(setup);
+        self
+    }
+
     /// The emulator program (default `qemu-system-riscv32` or `renode` from PATH).
     pub fn program(&mut self, program: impl Into<PathBuf>) -> &mut Self {
         self.program = Some(program.into());
@@ -252,6 +288,9 @@ impl Runner {
 
     /// Boots `firmware` and waits for it to finish (or for the timeout).
     pub fn run(&self, firmware: &Path) -> Result<RunOutput, HarnessError> {
+        let Some(emulator) = self.backend.emulator() else {
+            return self.run_on_xous_core(firmware);
+        };
         let image = elf::check_firmware(firmware)?;
         if !self.kernel.is_file() {
             return Err(HarnessError::KernelMissing(self.kernel.clone()));
@@ -274,7 +313,6 @@ impl Runner {
             .map_err(|e| {
                 HarnessError::io("create a scratch directory", &std::env::temp_dir(), e)
             })?;
-        let emulator = self.backend.emulator();
         let flags = emulator.platform_flags();
         let program = self
             .program
@@ -331,9 +369,43 @@ impl Runner {
     }
 }
 
+impl Runner {
+    /// [`Runner::run`] on real Xous: arguments and environment cannot reach the program
+    /// there, which is said in one line.
+    fn run_on_xous_core(&self, firmware: &Path) -> Result<RunOutput, HarnessError> {
+        let Some(setup) = &self.xous_core else {
+            return Err(HarnessError::XousCore(format!(
+                "the xous-core backend needs a xous-core checkout\nhelp: set {} (or xous-run --xous-core <dir>)",
+                crate::xous_core::XOUS_CORE_DIR_VAR
+            )));
+        };
+        if !self.args.is_empty() || !self.env.is_empty() {
+            eprintln!(
+                "xous-run: real Xous starts a program with no arguments and no environment: {} argument(s) and {} variable(s) are not passed",
+                self.args.len(),
+                self.env.len()
+            );
+        }
+        let renode = self
+            .program
+            .clone()
+            .unwrap_or_else(|| crate::renode::RENODE.into());
+        crate::xous_core::run(
+            setup,
+            firmware,
+            &crate::xous_core::RunSettings {
+                renode: &renode,
+                timeout: self.timeout,
+                echo: self.echo,
+                verbose: self.verbose,
+            },
+        )
+    }
+}
+
 /// Prefix of a run's scratch directory under `$TMPDIR`. Never `renode-`: Renode deletes
 /// such directories at start-up.
-const RUN_DIR_PREFIX: &str = "xous-run-";
+pub(crate) const RUN_DIR_PREFIX: &str = "xous-run-";
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, HarnessError> {
     let path = dir.join(name);

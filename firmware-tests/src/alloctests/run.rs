@@ -296,6 +296,9 @@ pub(crate) fn interpret(
                 t.as_secs_f64()
             ),
             Exit::NoExitRecord => "the emulator stopped during the test".to_string(),
+            other @ (Exit::NoExitCode | Exit::NoExitSymbol | Exit::WatchdogReset) => {
+                format!("during the test, {other}")
+            }
         };
         let rest: Vec<String> = asked
             .iter()

@@ -28,7 +28,7 @@ fn a_bad_backend_is_refused_with_help() {
     let text = vars(Some("Renode "), None).unwrap_err().to_string();
     assert!(text.contains("XOUS_RUN_BACKEND=\"Renode \""), "{text}");
     assert!(
-        text.contains("help: set XOUS_RUN_BACKEND to `qemu` or `renode`"),
+        text.contains("help: set XOUS_RUN_BACKEND to `qemu`, `renode` or `xous-core`"),
         "{text}"
     );
 }

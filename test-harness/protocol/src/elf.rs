@@ -31,6 +31,10 @@ pub const PHDR_SIZE: u16 = 32;
 pub const SHDR_SIZE: u16 = 40;
 /// `sh_type` of a section that takes no room in the file (`.bss`).
 const SHT_NOBITS: u32 = 8;
+/// `sh_type` of the symbol table.
+const SHT_SYMTAB: u32 = 2;
+/// Size of an ELF32 symbol table entry.
+const SYM_SIZE: usize = 16;
 
 /// Why a file is not a firmware the kernel can load.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -303,6 +307,26 @@ impl<'a> Elf<'a> {
             .chunks_exact(SHDR_SIZE.into())
             .find(|sh| section_name(self.shstrtab, u32_at(sh, 0)) == Some(name))
             .map(|sh| u32_at(sh, 12))
+    }
+
+    /// `st_value` of the first symbol of the symbol table (`SHT_SYMTAB`) whose name
+    /// satisfies `matches`; `None` when there is no such symbol or no symbol table (a
+    /// stripped file). Entries or names outside the file are skipped.
+    pub fn symbol_addr(&self, matches: impl Fn(&[u8]) -> bool) -> Option<u32> {
+        let shdrs: &'a [u8] = self.shdrs;
+        let bytes = self.bytes;
+        let symtab = shdrs
+            .chunks_exact(SHDR_SIZE.into())
+            .find(|sh| u32_at(sh, 4) == SHT_SYMTAB)?;
+        let strtab = shdrs
+            .chunks_exact(SHDR_SIZE.into())
+            .nth(usize::try_from(u32_at(symtab, 24)).ok()?)?;
+        let names = range(bytes, u32_at(strtab, 16), u32_at(strtab, 20))?;
+        let symbols = range(bytes, u32_at(symtab, 16), u32_at(symtab, 20))?;
+        symbols
+            .chunks_exact(SYM_SIZE)
+            .find(|sym| section_name(names, u32_at(sym, 0)).is_some_and(&matches))
+            .map(|sym| u32_at(sym, 4))
     }
 }
 

@@ -5,7 +5,12 @@ fn backends_parse_by_name_and_show_it() {
     assert_eq!("qemu".parse::<Backend>(), Ok(Backend::Qemu));
     assert_eq!("renode".parse::<Backend>(), Ok(Backend::Renode));
     let err = "bochs".parse::<Backend>().unwrap_err();
-    assert!(err.contains("expected `qemu` or `renode`"), "{err}");
+    assert!(
+        err.contains("expected `qemu`, `renode` or `xous-core`"),
+        "{err}"
+    );
+    assert_eq!("xous-core".parse::<Backend>(), Ok(Backend::XousCore));
+    assert_eq!(Backend::XousCore.to_string(), "xous-core");
     assert_eq!(Backend::Renode.to_string(), "renode");
     assert_eq!(Backend::Qemu.to_string(), "qemu");
 }

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 use test_harness::layout::MAX_RAM_MIB;
 use test_harness::{
-    build_kernel, private_sysroot, Backend, Exit, HarnessError, Runner, Toolchain,
+    build_kernel, private_sysroot, Backend, Exit, HarnessError, Runner, Toolchain, XousCore,
     EMULATOR_ERROR_STATUS, TARGET,
 };
 use xous_sysroot::{Installer, RustcVersion, Sysroot};
@@ -23,9 +23,17 @@ use xous_sysroot::{Installer, RustcVersion, Sysroot};
 #[derive(Parser, Debug)]
 #[command(version, about)]
 struct Cli {
-    /// Emulator: `qemu` or `renode` [default: $XOUS_RUN_BACKEND, else qemu].
+    /// Emulator: `qemu` or `renode` (the test kernel), or `xous-core` (the real Xous,
+    /// built from --xous-core, under Renode) [default: $XOUS_RUN_BACKEND, else qemu].
     #[arg(long)]
     backend: Option<Backend>,
+    /// The xous-core checkout the `xous-core` backend builds its image from.
+    #[arg(long, value_name = "DIR", env = "XOUS_CORE_DIR")]
+    xous_core: Option<PathBuf>,
+    /// Show the kernel's messages (and on real Xous the services' console lines) live on
+    /// stderr.
+    #[arg(short, long, env = "XOUS_RUN_VERBOSE")]
+    verbose: bool,
     /// Path of the emulator program [default: $XOUS_RUN_EMULATOR, else
     /// qemu-system-riscv32 or renode on PATH].
     #[arg(long)]
@@ -87,10 +95,21 @@ fn kernel(cli: &Cli) -> Result<PathBuf> {
     if let Some(k) = &cli.kernel {
         return Ok(k.clone());
     }
+    let (toolchain, version, sysroot) = firmware_toolchain(cli)?;
+    // One kernel build directory per exact rustc, so that toolchains do not rebuild in turn.
+    let target_dir = std::env::temp_dir()
+        .join("xous-run-kernel")
+        .join(version.dir_name());
+    build_kernel(&toolchain, &sysroot, &target_dir).context("building the test kernel")
+}
+
+/// The firmware toolchain and the libstd installed for it (--sysroot, else where
+/// xous-sysroot installs it), checked against each other. The test kernel needs only
+/// `core` from it and the real Xous only the installed libstd: no rust-src.
+fn firmware_toolchain(cli: &Cli) -> Result<(Toolchain, RustcVersion, Sysroot)> {
     if let Some(path) = &cli.sysroot {
         check_sysroot_arg(path)?;
     }
-    // The kernel needs only `core` from the installed libstd: no rust-src.
     let toolchain = Toolchain::for_installed_libstd()?;
     let version = toolchain.rustc().version()?;
     let sysroot = match &cli.sysroot {
@@ -98,11 +117,7 @@ fn kernel(cli: &Cli) -> Result<PathBuf> {
         None => installed_sysroot(&toolchain, &version)?,
     };
     toolchain.check_sysroot(&version, &sysroot.path, &sysroot.target)?;
-    // One kernel build directory per exact rustc, so that toolchains do not rebuild in turn.
-    let target_dir = std::env::temp_dir()
-        .join("xous-run-kernel")
-        .join(version.dir_name());
-    build_kernel(&toolchain, &sysroot, &target_dir).context("building the test kernel")
+    Ok((toolchain, version, sysroot))
 }
 
 /// `--sysroot` must hold a libstd for the target and have a UTF-8 path (the kernel build
@@ -142,17 +157,17 @@ fn installed_sysroot(toolchain: &Toolchain, version: &RustcVersion) -> Result<Sy
     Ok(sysroot)
 }
 
-/// The host variables passed to the firmware: `XOUS_RUN_ENV_<NAME>` as `<NAME>`, and
-/// `RUST_BACKTRACE`, `RUST_TEST_THREADS` and `RUST_MIN_STACK` as they are. Other variables
+/// The host variables passed to the firmware: `XOUS_RUN_ENV_<NAME>` as `<NAME>`, and with
+/// `passthrough` `RUST_BACKTRACE`, `RUST_TEST_THREADS` and `RUST_MIN_STACK` as they are. Other variables
 /// may hold any bytes; these must be UTF-8, since the firmware's environment is strings.
-fn firmware_env_from_host() -> Result<Vec<(String, String)>> {
+fn firmware_env_from_host(passthrough: bool) -> Result<Vec<(String, String)>> {
     const PASSED: [&str; 3] = ["RUST_BACKTRACE", "RUST_TEST_THREADS", "RUST_MIN_STACK"];
     const PREFIX: &str = "XOUS_RUN_ENV_";
     let mut env = Vec::new();
     for (key, value) in std::env::vars_os() {
         let bytes = key.as_encoded_bytes();
-        let ours =
-            bytes.starts_with(PREFIX.as_bytes()) || PASSED.iter().any(|p| bytes == p.as_bytes());
+        let ours = bytes.starts_with(PREFIX.as_bytes())
+            || (passthrough && PASSED.iter().any(|p| bytes == p.as_bytes()));
         if !ours {
             continue;
         }
@@ -168,15 +183,29 @@ fn firmware_env_from_host() -> Result<Vec<(String, String)>> {
 }
 
 fn run(cli: Cli) -> Result<i32> {
-    let mut runner = Runner::new(kernel(&cli)?);
-    runner.backend_from_env()?;
-    if let Some(b) = cli.backend {
-        runner.backend(b);
+    let (backend, _) = Backend::from_env()?;
+    let backend = cli.backend.unwrap_or(backend);
+    let mut runner = if backend == Backend::XousCore {
+        let Some(checkout) = &cli.xous_core else {
+            bail!("the xous-core backend builds its image from a xous-core checkout, and none was named\nhelp: set XOUS_CORE_DIR (or pass --xous-core <dir>) to a clone of https://github.com/betrusted-io/xous-core");
+        };
+        let (toolchain, _, sysroot) = firmware_toolchain(&cli)?;
+        let mut runner = Runner::new(PathBuf::new());
+        runner.xous_core(XousCore::new(checkout, toolchain, sysroot.path));
+        runner
+    } else {
+        let mut runner = Runner::new(kernel(&cli)?);
+        runner.backend(backend);
+        runner
+    };
+    if let Some(p) = Backend::from_env()?.1 {
+        runner.program(p);
     }
     runner
         .timeout(cli.timeout)
         .ram_mib(cli.ram_mib)
         .args(cli.args.iter().cloned())
+        .verbose(cli.verbose)
         .echo(true);
     if let Some(p) = &cli.emulator {
         runner.program(p);
@@ -184,7 +213,8 @@ fn run(cli: Cli) -> Result<i32> {
     if let Some(ms) = cli.utc_ms {
         runner.utc_ms(ms);
     }
-    for (key, value) in firmware_env_from_host()? {
+    // Real Xous takes no environment: only variables asked for explicitly are reported.
+    for (key, value) in firmware_env_from_host(backend != Backend::XousCore)? {
         runner.env(key, value);
     }
     for kv in &cli.env {
@@ -195,6 +225,12 @@ fn run(cli: Cli) -> Result<i32> {
     }
     let out = runner.run(&cli.firmware)?;
     if !matches!(out.exit, Exit::Exited(_)) {
+        if backend == Backend::XousCore && !cli.verbose {
+            let log = out.kernel_log();
+            eprintln!("xous-run: the last kernel and console lines:");
+            eprint!("{}", xous_sysroot::util::tail(&log, 20));
+            eprintln!();
+        }
         eprintln!("xous-run: {}", out.exit);
     }
     if cli.instret {
