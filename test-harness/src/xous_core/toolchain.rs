@@ -73,6 +73,11 @@ pub(crate) fn prepare(
             toolchain.rustc.display()
         ))
     })?;
+    // The binaries themselves, not a rustup proxy or a bare name: the wrapper is found
+    // first on the xtask's PATH, and a proxy would find the wrapper again.
+    let rustc = real_binary(&compiler_sysroot, &toolchain.rustc, "rustc")?;
+    let cargo = real_binary(&compiler_sysroot, &toolchain.cargo, "cargo")?;
+    let toolchain = &Toolchain::new(rustc, cargo);
     let dir = cache.join("toolchains").join(version.dir_name());
     let made_from = format!(
         "rustc {}\ncargo {}\ncompiler sysroot {}\nxous libstd {}\n",
@@ -125,6 +130,28 @@ pub(crate) fn prepare(
     remove_dir(&dir)?;
     std::fs::rename(&partial, &dir).map_err(|e| HarnessError::io("rename", &partial, e))?;
     Ok(XtaskToolchain { dir })
+}
+
+/// `<sysroot>/bin/<name>` when it is there (the compiler's own binary, also behind a rustup
+/// proxy), else `given` looked up on PATH when it is a bare name.
+fn real_binary(sysroot: &Path, given: &Path, name: &str) -> Result<PathBuf, HarnessError> {
+    let own = sysroot.join("bin").join(name);
+    if own.is_file() {
+        return Ok(own);
+    }
+    if given.components().count() > 1 {
+        return Ok(given.to_path_buf());
+    }
+    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|dir| dir.join(given))
+        .find(|p| p.is_file())
+        .ok_or_else(|| {
+            HarnessError::Toolchain(format!(
+                "`{}` is neither in {} nor on PATH\nhelp: set XOUS_FIRMWARE_RUSTC and XOUS_FIRMWARE_CARGO to full paths",
+                given.display(),
+                sysroot.join("bin").display()
+            ))
+        })
 }
 
 /// Builds `core`, `alloc` and `compiler_builtins` (with its `mem` functions, which the
