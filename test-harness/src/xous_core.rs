@@ -20,12 +20,14 @@
 mod boot;
 mod checkout;
 mod image;
+mod installed;
 mod lines;
 mod script;
 mod toolchain;
 
 pub use boot::{KERNEL_TAG, SERVICE_TAG};
 pub use checkout::{Checkout, Peripheral, GIT_DESCRIBE_VAR, XOUS_CORE_DIR_VAR};
+pub use installed::RealXous;
 pub use toolchain::NONE_ELF;
 
 use crate::run::RunOutput;
@@ -97,6 +99,13 @@ pub(crate) fn run(
         .ok()
         .and_then(|elf| elf.symbol_addr(is_exit_symbol));
     let checkout = Checkout::open(&setup.checkout, setup.git_describe.clone())?;
+    if find_program(settings.renode).is_none() {
+        return Err(HarnessError::emulator_spawn(
+            settings.renode,
+            "renode",
+            std::io::Error::from(std::io::ErrorKind::NotFound),
+        ));
+    }
     let cache = match &setup.cache_dir {
         Some(dir) => dir.clone(),
         None => xous_sysroot::default_cache_dir()?.join("xous-core"),
@@ -193,6 +202,16 @@ pub(crate) fn run(
         wall_time: started.elapsed(),
         command: booted.command,
     })
+}
+
+/// The file `program` names, directly or as a bare name on PATH.
+pub(crate) fn find_program(program: &Path) -> Option<PathBuf> {
+    if program.components().count() > 1 {
+        return program.is_file().then(|| program.to_path_buf());
+    }
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|d| d.join(program))
+        .find(|p| p.is_file())
 }
 
 /// The files of one run in its directory.

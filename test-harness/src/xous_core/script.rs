@@ -133,14 +133,7 @@ pub(crate) fn rename_hint(compiler_output: &str) -> Option<&'static str> {
 /// The directory of Renode's assemblies: where `Renode.exe` is, found from the program
 /// (a launcher script that runs `mono …/Renode.exe`, or Renode's own tree).
 fn renode_assemblies(renode: &Path) -> Option<PathBuf> {
-    let program = if renode.components().count() > 1 {
-        renode.to_path_buf()
-    } else {
-        std::env::split_paths(&std::env::var_os("PATH")?)
-            .map(|d| d.join(renode))
-            .find(|p| p.is_file())?
-    };
-    let program = std::fs::canonicalize(program).ok()?;
+    let program = std::fs::canonicalize(super::find_program(renode)?).ok()?;
     let dir = program.parent()?;
     let mut candidates = vec![
         dir.join("output/bin/Release/Renode.exe"),

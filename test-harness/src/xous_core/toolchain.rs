@@ -139,13 +139,7 @@ fn real_binary(sysroot: &Path, given: &Path, name: &str) -> Result<PathBuf, Harn
     if own.is_file() {
         return Ok(own);
     }
-    if given.components().count() > 1 {
-        return Ok(given.to_path_buf());
-    }
-    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
-        .map(|dir| dir.join(given))
-        .find(|p| p.is_file())
-        .ok_or_else(|| {
+    super::find_program(given).ok_or_else(|| {
             HarnessError::Toolchain(format!(
                 "`{}` is neither in {} nor on PATH\nhelp: set XOUS_FIRMWARE_RUSTC and XOUS_FIRMWARE_CARGO to full paths",
                 given.display(),
