@@ -8,6 +8,7 @@
 
 use std::ffi::OsStr;
 use std::path::PathBuf;
+use test_harness::xous_core::RealXous;
 use test_harness::{Backend, HarnessError, Runner};
 
 /// The emulator every firmware run of this crate uses.
@@ -41,9 +42,21 @@ impl Emulator {
         self.backend.name()
     }
 
-    /// Points `runner` at this emulator.
+    /// Points `runner` at this emulator. The real Xous (`xous-core`) is the one
+    /// [`RealXous::find`] finds, running this suite's libstd and toolchain.
+    ///
+    /// # Panics
+    ///
+    /// On `xous-core` when there is no real Xous (the message says what to set or run).
     pub fn configure(&self, runner: &mut Runner) {
         runner.backend(self.backend);
+        if self.backend == Backend::XousCore {
+            let real = RealXous::find(crate::cargo_target_dir()).unwrap_or_else(|why| {
+                panic!("XOUS_RUN_BACKEND=xous-core, but {why}\nhelp: set XOUS_CORE_DIR, or run scripts/install-real-xous")
+            });
+            runner.xous_core(real.setup(crate::toolchain(), crate::sysroot().path));
+            runner.program(&real.renode);
+        }
         if let Some(program) = &self.program {
             runner.program(program);
         }

@@ -15,7 +15,9 @@ pub mod emulator;
 pub mod libtest;
 pub mod pool;
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Mutex;
 use std::time::Duration;
 use test_harness::{Exit, RunOutput, Runner, Toolchain};
 use xous_sysroot::Sysroot;
@@ -80,9 +82,53 @@ pub fn runner() -> Runner {
     r
 }
 
+/// Whether the suites run on the real Xous (`XOUS_RUN_BACKEND=xous-core`).
+pub fn on_real_xous() -> bool {
+    emulator().backend == test_harness::Backend::XousCore
+}
+
+/// On the real Xous, which passes a program no arguments: the one boot of `firmware` that
+/// runs all its cases in one process (each suite's firmware does so when given no case),
+/// shared by every test of the suite.
+pub fn all_cases_run(firmware: &'static Path) -> &'static RunOutput {
+    type Runs = HashMap<&'static Path, &'static RunOutput>;
+    static RUNS: Mutex<Option<Runs>> = Mutex::new(None);
+    let mut runs = RUNS.lock().unwrap_or_else(|e| e.into_inner());
+    let runs = runs.get_or_insert_with(HashMap::new);
+    runs.entry(firmware).or_insert_with(|| {
+        let mut r = runner();
+        r.timeout(Duration::from_secs(180));
+        let out = r
+            .run(firmware)
+            .unwrap_or_else(|e| panic!("running {}: {e}", firmware.display()));
+        Box::leak(Box::new(out))
+    })
+}
+
+/// What a program wrote to stderr: on the real Xous, whose console does not tell the two
+/// streams apart, the program's whole console output.
+pub fn stderr_of(out: &RunOutput) -> String {
+    if on_real_xous() {
+        out.stdout()
+    } else {
+        out.stderr()
+    }
+}
+
 /// Asserts that a suite's case passed: exit 0 after printing `ok <case>` as its last line,
-/// with no kernel report; the failure message shows the whole run.
+/// with no kernel report; the failure message shows the whole run. On the real Xous (all
+/// cases in one run, with the kernel's and services' messages beside them): the run
+/// printed the line `ok <case>`.
 pub fn assert_case_passed(case: &str, out: &RunOutput) {
+    if on_real_xous() {
+        let ok = format!("ok {case}");
+        assert!(
+            out.stdout().lines().any(|l| l == ok),
+            "case {case} did not pass in the run of all cases:\n{}",
+            out.report()
+        );
+        return;
+    }
     assert_eq!(out.exit, Exit::Exited(0), "case {case}:\n{}", out.report());
     assert!(
         out.stdout().ends_with(&format!("ok {case}\n")),

@@ -30,9 +30,6 @@ pub enum Exit {
     /// Real Xous: the program ended, and its exit code cannot be read because its ELF has
     /// no `std::os::xous::ffi::exit` symbol (stripped, or v0 symbol mangling).
     NoExitSymbol,
-    /// Real Xous: the SoC's watchdog expired and reset the machine (xous-ticktimer pets it
-    /// only while it handles messages).
-    WatchdogReset,
 }
 
 /// Exit status used for runs that faulted or failed in the kernel.
@@ -57,9 +54,6 @@ impl fmt::Display for Exit {
             ),
             Exit::NoExitSymbol => f.write_str(
                 "the program ended, but its exit code cannot be read: its ELF has no std::os::xous::ffi::exit symbol (do not strip it; legacy symbol mangling)",
-            ),
-            Exit::WatchdogReset => f.write_str(
-                "the SoC's watchdog expired and reset the machine (nothing handled a ticktimer message for about 5 s of emulated time)",
             ),
         }
     }

@@ -296,7 +296,7 @@ pub(crate) fn interpret(
                 t.as_secs_f64()
             ),
             Exit::NoExitRecord => "the emulator stopped during the test".to_string(),
-            other @ (Exit::NoExitCode | Exit::NoExitSymbol | Exit::WatchdogReset) => {
+            other @ (Exit::NoExitCode | Exit::NoExitSymbol) => {
                 format!("during the test, {other}")
             }
         };

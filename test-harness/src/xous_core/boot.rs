@@ -8,7 +8,11 @@
 //!   `[!] Terminating process with PID <n>`, `PROGRAM HALT: CPU Exception on PID <n>`,
 //!   and the kernel's panics (`PANIC in PID`, `!!! KERNEL FAILURE !!!`);
 //! - the exit hook's file: `<pid> <code>` for each call of the program's exit function;
-//! - Renode's output: a refused command, or `Watchdog timer expired` followed by a reset.
+//! - Renode's output: a refused command, and the SoC watchdog's expiry. The `libstd-test`
+//!   image has no service that pets the watchdog (xous-ticktimer does when asked), so it
+//!   expires about 5 s of emulated time after boot whatever the program does; the script
+//!   turns its reset off (`wdt RebootOnExpiry false`) and the expiry is only noted. A
+//!   program that hangs ends at the timeout.
 
 use super::lines::{LineBuffer, LineSplitter, Writer};
 use crate::console::Console;
@@ -33,6 +37,8 @@ const DRAIN: Duration = Duration::from_millis(300);
 pub const KERNEL_TAG: &str = "[xous kernel] ";
 /// See [`KERNEL_TAG`].
 pub const SERVICE_TAG: &str = "[xous console] ";
+/// See [`KERNEL_TAG`]: notes from Renode's own output.
+pub const RENODE_TAG: &str = "[renode] ";
 
 /// One boot.
 #[derive(Debug)]
@@ -118,8 +124,10 @@ pub(crate) fn boot(b: &Boot) -> Result<Booted, HarnessError> {
         });
     }
     drop(tx);
+    let spawned = Instant::now();
     let mut watch = Watch::new(b);
     let ending = watch.run(&mut child, &renode_lines);
+    let ended = spawned.elapsed();
     let drain_until = Instant::now() + DRAIN;
     while Instant::now() < drain_until {
         watch.read_files();
@@ -128,6 +136,19 @@ pub(crate) fn boot(b: &Boot) -> Result<Booted, HarnessError> {
     let _ = child.kill();
     let _ = child.wait();
     watch.finish();
+    if b.verbose {
+        let since = |t: Option<Instant>| {
+            t.map_or("-".to_string(), |t| {
+                format!("{:.1} s", (t - spawned).as_secs_f64())
+            })
+        };
+        eprintln!(
+            "xous-run: from Renode's start: first kernel byte {}, first program line {}, end {:.1} s",
+            since(watch.first_kernel_byte),
+            since(watch.first_program_line),
+            ended.as_secs_f64()
+        );
+    }
     let renode_output = xous_sysroot::util::tail(&watch.renode.join("\n"), 40);
     let exit = match ending {
         Ending::Done(exit) => exit,
@@ -173,6 +194,7 @@ struct Watch<'a> {
     halted: bool,
     kernel_failed: bool,
     first_kernel_byte: Option<Instant>,
+    first_program_line: Option<Instant>,
 }
 
 impl<'a> Watch<'a> {
@@ -194,6 +216,7 @@ impl<'a> Watch<'a> {
             halted: false,
             kernel_failed: false,
             first_kernel_byte: None,
+            first_program_line: None,
         }
     }
 
@@ -205,12 +228,10 @@ impl<'a> Watch<'a> {
                     self.renode.push(line.clone());
                     return Ending::RenodeRefused(line);
                 }
-                let reset =
-                    line.contains("Watchdog timer expired") && !line.contains("not rebooting");
-                self.renode.push(line);
-                if reset {
-                    return Ending::Done(Exit::WatchdogReset);
+                if line.contains("Watchdog timer expired") {
+                    self.tagged(RENODE_TAG, "the SoC watchdog expired (not rebooting)");
                 }
+                self.renode.push(line);
             }
             self.read_files();
             if self.kernel_failed {
@@ -281,6 +302,7 @@ impl<'a> Watch<'a> {
     fn console_line(&mut self, writer: Writer, line: String) {
         match writer {
             Writer::Program => {
+                self.first_program_line.get_or_insert_with(Instant::now);
                 if self.b.echo {
                     let mut out = std::io::stdout().lock();
                     let _ = writeln!(out, "{line}");

@@ -2,7 +2,8 @@
 //!
 //! The script boots the image as the checkout's `emulation/betrusted.resc` does (the same
 //! SoC and EC platform files, load addresses and reset macros), headless: no GDB servers,
-//! analyzers or TCP terminals; the kernel UART and the console UART go to files. Its
+//! analyzers or TCP terminals; the kernel UART and the console UART go to files; and the
+//! SoC watchdog does not reset the machine (see `boot`). Its
 //! peripheral list is read from the checkout's script, so it follows the checkout.
 //!
 //! Renode compiles those ~35 C# files at every start, which is most of its start-up time.
@@ -208,6 +209,8 @@ pub(crate) fn script(files: &ScriptFiles, peripherals: &Peripherals, by_hand: &s
          \n\
          mach create \"SoC\"\n\
          machine LoadPlatformDescription @soc/betrusted-soc.repl\n\
+         # Nothing in the libstd-test image pets the watchdog: an expiry is noted, not a reset.\n\
+         wdt RebootOnExpiry false\n\
          sysbus Tag <0xB0000000, 0xB0006000> \"Framebuffer\"\n\
          sysbus SilenceRange <0xF0003000, 0xF0003FFF>\n\
          sysbus SilenceRange <0xF0014000 100>\n\

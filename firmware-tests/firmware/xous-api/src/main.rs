@@ -2,6 +2,10 @@
 //! passes (a failed assertion panics, which fails the run with the message). The cases
 //! use the `xous`, `xous-api-log`, `xous-api-ticktimer` and `xous-api-names` crates as
 //! a program for xous-core does.
+//!
+//! Without a case (real Xous gives a program no arguments) it runs the cases one after
+//! another in one process, `case <name>` before and `ok <name>` or `FAILED <name>` after
+//! each, and exits 101 if one failed.
 
 mod ipc;
 mod services;
@@ -78,8 +82,37 @@ const CASES: &[Case] = &[
     ),
 ];
 
+/// The cases left out of the run of all cases, because on xous-core 73c09463 they would end
+/// it (docs/real-xous.md explains them): std's `Condvar::wait_timeout` panics ("failure to
+/// send WaitForCondition command: the requested server could not be found") and unwinding
+/// from there faults the process; the real name server's lookup of an unregistered name
+/// waits for it to appear, where the case expects an error; and three cases panic there,
+/// after which the process hangs (the panic message never arrives).
+const NOT_IN_ALL: [&str; 5] = [
+    "ticktimer_condvar",
+    "names_duplicate_and_unregister",
+    "move_gives_the_page_to_the_server",
+    "try_receive_and_try_connect",
+    "connect_waits_for_the_server",
+];
+
 fn main() {
-    let name = std::env::args().nth(1).unwrap_or_default();
+    let Some(name) = std::env::args().nth(1) else {
+        // Real Xous passes no arguments: every case, in order, in this one process.
+        let mut failed = 0;
+        for (name, case) in CASES.iter().filter(|(n, _)| !NOT_IN_ALL.contains(n)) {
+            println!("case {name}");
+            // A failed assertion fails its case only: the others still run.
+            if std::panic::catch_unwind(case).is_ok() {
+                println!("ok {name}");
+            } else {
+                println!("FAILED {name}");
+                failed += 1;
+            }
+        }
+        println!("all cases ran: {failed} failed");
+        std::process::exit(if failed == 0 { 0 } else { 101 });
+    };
     match CASES.iter().find(|(n, _)| *n == name) {
         Some((_, case)) => {
             case();

@@ -47,7 +47,9 @@ pub fn ticktimer_sleep_ms() {
 pub fn ticktimer_get_version() {
     let tt = Ticktimer::new().unwrap();
     let v = tt.get_version();
-    assert!(v.starts_with("v0.9."), "version `{v}`");
+    // xous-core's ticktimer answers with its `git describe` (and the build time, or
+    // `omitted`): `v0.10.0-33-g73c094632\nomitted`.
+    assert!(v.starts_with("v0."), "version `{v}`");
 }
 
 /// The ticktimer's mutex rendezvous driven by the API crate: a mutex starts locked,
