@@ -19,6 +19,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use xous_sysroot::util::{self, FileLock};
 
+/// Set to `1`, Renode compiles the peripherals at start-up even when a DLL could be made
+/// (for comparing the two).
+pub const NO_DLL_VAR: &str = "XOUS_RUN_NO_PERIPHERAL_DLL";
+
 /// How the script gets the C# peripherals.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Peripherals {
@@ -37,6 +41,9 @@ pub(crate) fn peripherals(
     note: &dyn Fn(&str),
 ) -> Result<Peripherals, HarnessError> {
     let lines = checkout.peripherals()?;
+    if std::env::var_os(NO_DLL_VAR).is_some_and(|v| v == "1") {
+        return Ok(Peripherals::Sources(lines, format!("{NO_DLL_VAR}=1")));
+    }
     let Some(assemblies) = renode_assemblies(renode) else {
         return Ok(Peripherals::Sources(
             lines,
