@@ -20,6 +20,7 @@ use test_harness::{local_sysroot, Exit, FirmwareBuild, RunOutput, Runner, Toolch
 
 struct Setup {
     xous_core: XousCore,
+    sysroot: xous_sysroot::Sysroot,
     renode: PathBuf,
     firmware: HashMap<String, PathBuf>,
     build: FirmwareBuild,
@@ -51,6 +52,7 @@ fn setup() -> Option<&'static Setup> {
                 .collect();
             Some(Setup {
                 xous_core: real.setup(toolchain, &sysroot.path),
+                sysroot,
                 renode: real.renode,
                 firmware,
                 build,
@@ -118,6 +120,36 @@ fn a_null_read_is_a_fault() {
         out.report()
     );
     assert_eq!(out.status(), test_harness::FAULT_STATUS);
+}
+
+/// `examples/xous-service`, written against xous-core's API crates from crates.io (names,
+/// a server thread, log, ticktimer): its results and its own `log` records on stdout.
+#[test]
+fn the_xous_service_example_runs_on_real_xous() {
+    let Some(setup) = setup() else { return };
+    let target_dir = test_harness::cargo_target_dir().unwrap();
+    let manifest =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/xous-service/Cargo.toml");
+    let toolchain = &setup.xous_core.toolchain;
+    let examples = target_dir.join("xous-examples");
+    let built = FirmwareBuild::new(manifest, toolchain, &setup.sysroot, &examples)
+        .build()
+        .unwrap();
+    let out = run(setup, &built[0].path);
+    assert_eq!(out.exit, Exit::Exited(0), "{}", out.report());
+    let stdout = out.stdout();
+    for line in [
+        "INFO:xous_service: registered as _Xous Service Example_ (src/main.rs:13)",
+        "2 + 3 = 5",
+        "uppercase: HELLO, XOUS",
+        "the server handled 8 messages",
+    ] {
+        assert!(
+            stdout.lines().any(|l| l == line),
+            "{line:?} missing:\n{}",
+            out.report()
+        );
+    }
 }
 
 /// `cargo test` with `xous-run` as the runner: libtest's own output and result.
