@@ -32,76 +32,24 @@ suite_cases!(
     ticktimer_sleep_ms,
     ticktimer_get_version,
     ticktimer_mutex,
+    ticktimer_condvar,
+    names_register_and_lookup,
     names_connection_limit_refused,
     names_token_disconnect,
     names_blocking_connect_waits_for_registration,
+    names_duplicate_and_unregister,
     server_answers_every_message_kind,
     lend_mut_round_trips_with_offsets,
+    move_gives_the_page_to_the_server,
     reply_and_receive_next,
+    try_receive_and_try_connect,
+    connect_waits_for_the_server,
     destroyed_server_fails_waiting_clients,
     disconnect_and_double_reply,
     process_and_thread_ids,
     memory_map_protect_unmap,
     unsupported_calls_are_errors,
 );
-
-/// On the real Xous (xous-core 73c09463) std's `Condvar::wait_timeout` panics and the
-/// unwind faults the process: the run of all cases leaves this case out, and the guide's
-/// table lists it as failing there.
-#[test]
-fn ticktimer_condvar() {
-    if on_real_xous() {
-        eprintln!("not run on real Xous: Condvar::wait_timeout panics there and the unwind faults (see the guide)");
-        return;
-    }
-    passes("ticktimer_condvar");
-}
-
-/// On the real Xous the name server's lookup of an unregistered name waits for it, where
-/// the case (and the test kernel) expects an error at once: left out of the shared run.
-#[test]
-fn names_duplicate_and_unregister() {
-    if on_real_xous() {
-        eprintln!("not run on real Xous: its lookup of an unregistered name waits for the name (see the guide)");
-        return;
-    }
-    passes("names_duplicate_and_unregister");
-}
-
-/// The cases that panic on the real Xous, after which the process hangs: left out of the
-/// shared run there, listed as failing in the guide.
-fn passes_except_on_real_xous(case: &str) {
-    if on_real_xous() {
-        eprintln!("not run on real Xous: it panics there and the process hangs (see the guide)");
-        return;
-    }
-    passes(case);
-}
-
-suite_cases!(
-    passes_except_on_real_xous;
-    move_gives_the_page_to_the_server,
-    try_receive_and_try_connect,
-    connect_waits_for_the_server,
-);
-
-/// The real name server gives a token for a connection to a server with no connection
-/// limit, where the test kernel gives none: on the real Xous this test records that known
-/// difference, and fails the day it changes, so the table in the guide gets updated.
-#[test]
-fn names_register_and_lookup() {
-    if !on_real_xous() {
-        passes("names_register_and_lookup");
-        return;
-    }
-    let out = all_cases_run(xous_api_firmware());
-    let stdout = out.stdout();
-    assert!(
-        stdout.contains("FAILED names_register_and_lookup") && stdout.contains(" right: (4, None)"),
-        "names_register_and_lookup no longer fails on real Xous as the guide says:\n{}",
-        out.report()
-    );
-}
 
 /// Each level is shown as the real log server shows it: level, module, text, file:line.
 #[test]

@@ -46,7 +46,7 @@ impl fmt::Display for Exit {
         match self {
             Exit::Exited(c) => write!(f, "the firmware exited with code {c}"),
             Exit::Fault => f.write_str("the firmware faulted (see the kernel messages)"),
-            Exit::KernelFailure => f.write_str("the test kernel failed (see the kernel messages)"),
+            Exit::KernelFailure => f.write_str("the kernel failed (see the kernel messages)"),
             Exit::Timeout(t) => write!(f, "killed after the {:.1} s timeout", t.as_secs_f64()),
             Exit::NoExitRecord => f.write_str("the emulator stopped without an exit record"),
             Exit::NoExitCode => f.write_str(

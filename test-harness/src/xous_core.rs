@@ -146,6 +146,7 @@ pub(crate) fn run(
     }
     let files = RunFiles::in_dir(dir.path());
     let emulation = checkout.emulation();
+    let heartbeat = script::heartbeat(&emulation, &files.heartbeat)?;
     let resc_files = script::ScriptFiles {
         emulation: &emulation,
         loader: &image.loader,
@@ -154,6 +155,7 @@ pub(crate) fn run(
         kernel_uart: &files.kernel_uart,
         console_uart: &files.console_uart,
         exit_hook: exit_addr.map(|a| (a, files.exit.as_path())),
+        heartbeat: heartbeat.then_some(files.heartbeat.as_path()),
     };
     let by_hand = format!(
         "renode --console --disable-xwt --plain {}",
@@ -221,6 +223,7 @@ struct RunFiles {
     kernel_uart: PathBuf,
     console_uart: PathBuf,
     exit: PathBuf,
+    heartbeat: PathBuf,
 }
 
 impl RunFiles {
@@ -231,6 +234,7 @@ impl RunFiles {
             kernel_uart: dir.join("kernel-uart.txt"),
             console_uart: dir.join("console-uart.txt"),
             exit: dir.join("exit-codes.txt"),
+            heartbeat: dir.join("d11ctime-heartbeat.py"),
         }
     }
 }

@@ -125,9 +125,8 @@ pub fn create_server(sid: Option<[usize; 4]>) -> Outcome {
         Some(words) => sid_of(words),
         None => new_sid(),
     };
-    if crate::services::connect(sid.map(|w| w as usize)).is_some() || find_server(sid).is_some() {
-        return Outcome::Reply(error(XousError::ServerExists));
-    }
+    // Xous does not check that an address is free (the name server keeps names unique):
+    // connections go to the first server with the address, a service's before a program's.
     let Some(slot) = ipc().servers.iter().position(|s| !s.active) else {
         return Outcome::Reply(error(XousError::OutOfMemory));
     };
@@ -196,9 +195,10 @@ fn server_of(cid: usize) -> Option<usize> {
     ipc().servers[slot].active.then_some(slot)
 }
 
-/// `Disconnect`: the CID no longer leads anywhere (built-in services ignore it).
+/// `Disconnect`: the CID no longer leads anywhere, until the program connects again.
 pub fn disconnect(cid: usize) -> Outcome {
     if crate::services::is_service(cid) {
+        crate::services::disconnect(cid);
         return Outcome::Reply(Reply::new(&[OK]));
     }
     let mut ipc = ipc();
@@ -398,13 +398,17 @@ pub fn reply_and_receive_next(args: [usize; 7]) -> Outcome {
     receive_on(slot, true)
 }
 
-/// `DestroyServer`: every client still waiting on it (message queued or being
-/// handled) and every thread receiving on it gets `ServerNotFound`; its connections
-/// are gone.
+/// `DestroyServer`: refused with `ServerQueueFull` while the server holds a message it
+/// has not answered, as on Xous. Otherwise every client still waiting in its queue and
+/// every thread receiving on it gets `ServerNotFound`; its connections are gone.
 pub fn destroy_server(sid: [usize; 4]) -> Outcome {
     let Some(slot) = find_server(sid_of(sid)) else {
         return Outcome::Reply(error(XousError::ServerNotFound));
     };
+    let held = |m: &Msg| m.server == slot && m.state == MsgState::Delivered;
+    if ipc().messages.iter().any(held) {
+        return Outcome::Reply(error(XousError::ServerQueueFull));
+    }
     let gone = &[ERROR, XousError::ServerNotFound as usize];
     for i in 0..MAX_MESSAGES {
         let m = ipc().messages[i];

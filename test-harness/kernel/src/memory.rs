@@ -215,17 +215,25 @@ fn check_mapped(va: usize, len: usize) -> Result<(), XousError> {
     Ok(())
 }
 
-/// `UnmapMemory`: frees every page of the range (all must be mapped).
+/// `UnmapMemory`: frees every mapped page of the range. As on Xous, a page already
+/// unmapped is no error (unmapping twice succeeds); a range whose page table does not
+/// exist is `BadAddress`.
 pub fn unmap(va: usize, len: usize) -> Result<(), XousError> {
-    check_mapped(va, len)?;
+    check_user_range(va, len)?;
+    let mut result = Ok(());
     for off in (0..len).step_by(PAGE) {
-        let slot = leaf(va + off, false).unwrap();
-        let entry = unsafe { *slot };
-        unsafe { *slot = 0 };
-        free_page((entry >> 10) << 12);
+        match leaf(va + off, false) {
+            Some(slot) if is_mapped(unsafe { *slot }) => {
+                let entry = unsafe { *slot };
+                unsafe { *slot = 0 };
+                free_page((entry >> 10) << 12);
+            }
+            Some(_) => {}
+            None => result = Err(XousError::BadAddress),
+        }
     }
     flush_tlb();
-    Ok(())
+    result
 }
 
 /// `UpdateMemoryFlags`: new permissions for mapped pages; without R or X a page becomes a

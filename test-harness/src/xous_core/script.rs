@@ -176,6 +176,41 @@ pub(crate) struct ScriptFiles<'a> {
     /// The exit hook: the program's `std::os::xous::ffi::exit` address and the file each
     /// call appends `<pid> <code>` to.
     pub exit_hook: Option<(u32, &'a Path)>,
+    /// The `d11ctime` model's Python file, when the platform lacks the block.
+    pub heartbeat: Option<&'a Path>,
+}
+
+/// The SoC's `d11ctime` block, as the checkout's SoC platform leaves it out ("Unrecognized
+/// peripheral: d11ctime"): the name server waits for its heartbeat bit to change before
+/// refusing a duplicate name, and without the block it would wait forever. This model
+/// flips the bit on every read of the heartbeat register.
+const HEARTBEAT_MODEL: &str =
+    "# Made by xous-run: the SoC's d11ctime heartbeat, which flips on every read.\n\
+if request.isInit:\n\
+\x20   beat = 0\n\
+elif request.isRead:\n\
+\x20   if request.offset == 4:\n\
+\x20       beat = 1 - beat\n\
+\x20       request.value = beat\n\
+\x20   else:\n\
+\x20       request.value = 0\n";
+
+/// The address of the SoC's `d11ctime` block (xous-core's `utralib`, `HW_D11CTIME_BASE`).
+const D11CTIME_BASE: u32 = 0xF002_4000;
+
+/// Whether the run needs the `d11ctime` model (the checkout's SoC platform lacks the
+/// block); if so, writes it to `file`.
+pub(crate) fn heartbeat(emulation: &Path, file: &Path) -> Result<bool, HarnessError> {
+    let repl = emulation.join("soc/betrusted-soc.repl");
+    let text = std::fs::read_to_string(&repl).map_err(|e| HarnessError::io("read", &repl, e))?;
+    let defined = text
+        .lines()
+        .any(|l| l.trim_start().starts_with("d11ctime:"));
+    if defined {
+        return Ok(false);
+    }
+    std::fs::write(file, HEARTBEAT_MODEL).map_err(|e| HarnessError::io("write", file, e))?;
+    Ok(true)
 }
 
 /// `@path` for a Renode script; paths with quotes are refused by the caller.
@@ -218,6 +253,7 @@ pub(crate) fn script(files: &ScriptFiles, peripherals: &Peripherals, by_hand: &s
          machine LoadPlatformDescription @soc/betrusted-soc.repl\n\
          # Nothing in the libstd-test image pets the watchdog: an expiry is noted, not a reset.\n\
          wdt RebootOnExpiry false\n\
+         {heartbeat}\
          sysbus Tag <0xB0000000, 0xB0006000> \"Framebuffer\"\n\
          sysbus SilenceRange <0xF0003000, 0xF0003FFF>\n\
          sysbus SilenceRange <0xF0014000 100>\n\
@@ -239,6 +275,10 @@ pub(crate) fn script(files: &ScriptFiles, peripherals: &Peripherals, by_hand: &s
         img = at(files.xous_img),
         kernel = at(files.kernel_uart),
         console = at(files.console_uart),
+        heartbeat = files.heartbeat.map_or(String::new(), |file| format!(
+            "machine LoadPlatformDescriptionFromString \"d11ctime: Python.PythonPeripheral @ sysbus {D11CTIME_BASE:#X} {{ size: 0x8; initable: true; filename: \\\"{}\\\" }}\"\n",
+            file.display()
+        )),
     ));
     if let Some((addr, file)) = files.exit_hook {
         // The kernel runs each process with its PID as the satp ASID.

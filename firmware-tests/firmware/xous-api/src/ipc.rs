@@ -164,8 +164,8 @@ pub fn move_gives_the_page_to_the_server() {
     assert_eq!(xous::send_message(cid, msg).unwrap(), XResult::Ok);
     let total = xous::send_message(cid, Message::new_blocking_scalar(TOTAL, 0, 0, 0, 0));
     assert_eq!(total.unwrap(), XResult::Scalar2(0, 60));
-    // The server unmapped the page it was given: it is no longer the client's.
-    assert!(xous::unmap_memory(buf).is_err());
+    // The server unmapped the page it was given (dropping the message); on Xous unmapping
+    // it again is no error, so there is nothing more the client can observe.
 }
 
 pub fn reply_and_receive_next() {
@@ -219,10 +219,12 @@ pub fn try_receive_and_try_connect() {
         xous::try_connect(unknown).unwrap_err(),
         xous::Error::ServerNotFound
     );
-    assert_eq!(
-        xous::create_server_with_address(b"ticktimer-server").unwrap_err(),
-        xous::Error::ServerExists
-    );
+    // The kernel does not keep addresses unique (the name server keeps names unique):
+    // a second server at the ticktimer's address is made, and connections still go to
+    // the first, the ticktimer.
+    let twin = xous::create_server_with_address(b"ticktimer-server").unwrap();
+    assert_eq!(twin, SID::from_bytes(b"ticktimer-server").unwrap());
+    std::thread::sleep(Duration::from_millis(1));
     let named = xous::create_server_with_address(b"my-test-server!!").unwrap();
     assert_eq!(named, SID::from_bytes(b"my-test-server!!").unwrap());
     let id = xous::create_server_id().unwrap();
@@ -252,15 +254,22 @@ pub fn destroyed_server_fails_waiting_clients() {
         })
         .collect();
     std::thread::sleep(Duration::from_millis(20));
-    // Receive one message and never answer it; the other stays queued.
+    // While the server holds a message it has not answered, it cannot be destroyed.
     let held = xous::receive_message(sid).unwrap();
+    assert_eq!(
+        unsafe { xous::destroy_server(sid) }.unwrap_err(),
+        xous::Error::ServerQueueFull
+    );
+    xous::return_scalar(held.sender, 7).unwrap();
+    drop(held);
+    // Now it can: the client still queued gets ServerNotFound, the answered one its 7.
     unsafe { xous::destroy_server(sid) }.unwrap();
-    for c in clients {
-        assert_eq!(c.join().unwrap().unwrap_err(), xous::Error::ServerNotFound);
-    }
-    // Answering after the server is gone is an error too.
-    assert!(xous::return_scalar(held.sender, 0).is_err());
-    std::mem::forget(held);
+    let mut results: Vec<_> = clients.into_iter().map(|c| c.join().unwrap()).collect();
+    results.sort_by_key(|r| r.is_err());
+    assert_eq!(
+        results,
+        [Ok(XResult::Scalar1(7)), Err(xous::Error::ServerNotFound)]
+    );
     assert_eq!(
         xous::send_message(cid, Message::new_scalar(COUNT, 1, 0, 0, 0)).unwrap_err(),
         xous::Error::ServerNotFound

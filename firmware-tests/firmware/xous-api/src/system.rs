@@ -4,10 +4,9 @@ use xous::{MemoryFlags, SysCall};
 
 pub fn process_and_thread_ids() {
     let pid = xous::process::id();
-    assert_eq!(
-        pid, 2,
-        "the one program is the first process after the kernel"
-    );
+    // PID 1 is the kernel; the test kernel's one program is 2, on Xous the services come
+    // first.
+    assert!(pid >= 2, "pid {pid}");
     assert_eq!(xous::current_pid().unwrap().get() as u32, pid);
     let main = xous::current_tid().unwrap();
     let other = std::thread::spawn(|| xous::current_tid().unwrap())
@@ -26,21 +25,34 @@ pub fn memory_map_protect_unmap() {
     xous::update_memory_flags(range, MemoryFlags::R).unwrap();
     assert_eq!(unsafe { range.as_slice::<u8>() }[5000], 7);
     xous::unmap_memory(range).unwrap();
+    // As on Xous: unmapping pages already unmapped is no error; an unaligned range is.
+    xous::unmap_memory(range).unwrap();
+    let unaligned = unsafe { xous::MemoryRange::new(range.as_ptr() as usize + 8, 4096) }.unwrap();
     assert_eq!(
-        xous::unmap_memory(range).unwrap_err(),
-        xous::Error::BadAddress
+        xous::unmap_memory(unaligned).unwrap_err(),
+        xous::Error::BadAlignment
     );
+    // Fresh memory after that is usable again.
+    let again = xous::map_memory(None, None, 4096, MemoryFlags::R | MemoryFlags::W).unwrap();
+    xous::unmap_memory(again).unwrap();
 }
 
 fn irq(_: usize, _: *mut usize) {}
 
 pub fn unsupported_calls_are_errors() {
-    assert_eq!(
-        xous::claim_interrupt(3, irq, core::ptr::null_mut()).unwrap_err(),
-        xous::Error::InterruptNotFound
+    // The test kernel gives a program no interrupts (InterruptNotFound); on Xous IRQ 3 is
+    // the console UART's, which the log server holds (InterruptInUse).
+    let claimed = xous::claim_interrupt(3, irq, core::ptr::null_mut()).unwrap_err();
+    assert!(
+        matches!(
+            claimed,
+            xous::Error::InterruptNotFound | xous::Error::InterruptInUse
+        ),
+        "{claimed:?}"
     );
+    // Not `PlatformSpecific`: on xous-core 73c09463 for the Precursor it reaches an
+    // `unimplemented!` in the kernel, which panics (the test kernel refuses it).
     for call in [
-        SysCall::PlatformSpecific(0, 0, 0, 0, 0, 0, 0),
         SysCall::SetExceptionHandler(0, 0),
         SysCall::Invalid(1, 2, 3, 4, 5, 6, 7),
     ] {

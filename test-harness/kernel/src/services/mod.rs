@@ -31,6 +31,12 @@ const BY_ADDRESS: [(&[u8; 16], usize); 4] = [
     (b"timeserverpublic", SYSTIME),
 ];
 
+/// The services' connections the program has disconnected (bit `cid`). As on Xous, a
+/// process has one connection per server, shared by std and the API crates: once it is
+/// disconnected (the API crates do so when their last handle is dropped), messages on it
+/// fail with `ServerNotFound` until the program connects again.
+static DISCONNECTED: Global<u32> = Global::new(0);
+
 /// Whether `cid` is one of these services' connections.
 pub fn is_service(cid: usize) -> bool {
     (NAME_SERVER..=DNS).contains(&cid)
@@ -42,16 +48,31 @@ pub fn connect(words: [usize; 4]) -> Option<usize> {
     for (chunk, w) in address.chunks_exact_mut(4).zip(words) {
         chunk.copy_from_slice(&(w as u32).to_le_bytes());
     }
-    BY_ADDRESS
+    let cid = BY_ADDRESS
         .iter()
         .find(|(a, _)| **a == address)
-        .map(|&(_, cid)| cid)
+        .map(|&(_, cid)| cid)?;
+    reconnect(cid);
+    Some(cid)
+}
+
+/// A connection to service `cid` was made (by address or through the name server).
+pub fn reconnect(cid: usize) {
+    *DISCONNECTED.borrow() &= !(1 << cid);
+}
+
+/// `Disconnect` of service `cid`.
+pub fn disconnect(cid: usize) {
+    *DISCONNECTED.borrow() |= 1 << cid;
 }
 
 /// One message: `[cid, invoke type, opcode, a4, a5, a6, a7]`. For memory messages a4
 /// is the buffer, a5 its length, a6/a7 `offset` and `valid`.
 pub fn send(m: [usize; 7]) -> Outcome {
     let [cid, invoke, opcode, ..] = m;
+    if *DISCONNECTED.borrow() & (1 << cid) != 0 {
+        return Err(XousError::ServerNotFound).into();
+    }
     match cid {
         NAME_SERVER => names::message(m),
         LOG => log::message(m),

@@ -1,5 +1,5 @@
 //! The name server (`xous-api-names` 0.9.x): `register_name` (with connection limits
-//! and, for one-connection servers, a disconnect token), `request_connection*`
+//! and a disconnect token), `request_connection*`
 //! (Lookup), `request_connection_blocking` and std's lookups (BlockingConnect,
 //! TryConnect), `disconnect_with_token`, `unregister_server` and `trusted_init_done`.
 //! The rkyv archives are read and written by `xous_test_protocol::archive`.
@@ -86,8 +86,8 @@ pub fn message(m: [usize; 7]) -> Outcome {
     }
 }
 
-/// A connection to a registered name within its limit: the CID and, for a
-/// one-connection server, its disconnect token. `None` when the name is unknown, its
+/// A connection to a registered name within its limit: the CID and the name's
+/// disconnect token. `None` when the name is unknown, its
 /// server does not exist yet, or it has all its connections.
 fn connect(name: &[u8]) -> Option<(usize, Option<[u32; 4]>)> {
     let mut table = TABLE.borrow();
@@ -152,7 +152,9 @@ fn register(name: &[u8], limit: Option<u32>) -> Return {
     e.len = name.len();
     e.sid = ipc::new_sid();
     e.limit = limit;
-    e.token = (limit == Some(1)).then(ipc::new_sid);
+    // Every name gets a disconnect token, handed out with each connection (xous-names
+    // does so since it let unlimited servers use them).
+    e.token = Some(ipc::new_sid());
     let sid = e.sid;
     drop(table);
     // Blocking lookups of this name try again (once the server exists they connect).
@@ -163,7 +165,7 @@ fn register(name: &[u8], limit: Option<u32>) -> Return {
 fn disconnect(name: &[u8], token: [u32; 4]) -> Return {
     let mut table = TABLE.borrow();
     match find(&*table, name).map(|i| &mut table[i]) {
-        Some(e) if e.token == Some(token) && e.connections == 1 => {
+        Some(e) if e.token == Some(token) => {
             e.connections = 0;
             // A token is good for one disconnect only.
             e.token = Some(ipc::new_sid());
@@ -182,7 +184,10 @@ fn connect_by_name(wait: bool, buf: usize, valid: usize) -> Outcome {
         Err(e) => return Err(e).into(),
     };
     let cid = match BUILT_IN.iter().find(|(n, _)| *n == name) {
-        Some(&(_, cid)) => Some(cid),
+        Some(&(_, cid)) => {
+            crate::services::reconnect(cid);
+            Some(cid)
+        }
         None => connect(name).map(|(cid, _)| cid),
     };
     let answer: [u32; 2] = match cid {
