@@ -75,8 +75,13 @@ pub fn emulator() -> emulator::Emulator {
 /// A runner on the test kernel with the suite's defaults: the [`emulator`], a fixed clock
 /// (so runs repeat exactly) and a generous timeout.
 pub fn runner() -> Runner {
+    runner_on(&emulator())
+}
+
+/// A runner with the suite's defaults on `emulator` (see [`runner`]).
+pub fn runner_on(emulator: &emulator::Emulator) -> Runner {
     let mut r = Runner::new(kernel());
-    emulator().configure(&mut r);
+    emulator.configure(&mut r);
     r.utc_ms(1_700_000_000_000)
         .timeout(Duration::from_secs(120));
     r

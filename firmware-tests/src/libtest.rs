@@ -108,6 +108,61 @@ pub fn parse_events(stdout: &str) -> Parsed {
     p
 }
 
+/// Parses libtest's plain output of one run, as a test binary prints it given no arguments
+/// (on the real Xous): the `test <name> ... <status>` lines (`<name> - should panic` for
+/// `#[should_panic]` tests), a last `test <name> ... ` with
+/// no status (the test in flight), the `---- <name> stdout ----` sections of the failures
+/// and the `test result:` line. Times are not printed in this format.
+pub fn parse_plain(stdout: &str) -> Parsed {
+    let mut p = Parsed::default();
+    let mut section: Option<(String, String)> = None;
+    let close = |section: &mut Option<(String, String)>, p: &mut Parsed| {
+        if let Some((name, text)) = section.take() {
+            p.failures.insert(name, text.trim_end().to_string());
+        }
+    };
+    for line in stdout.lines() {
+        if line.starts_with("test result: ") {
+            p.finished = true;
+            p.in_flight = None;
+        } else if let Some((name, status)) = line
+            .strip_prefix("test ")
+            .and_then(|r| r.split_once(" ... "))
+        {
+            let outcome = match status.trim_end() {
+                "ok" => Some(Outcome::Passed),
+                "FAILED" => Some(Outcome::Failed),
+                "ignored" => Some(Outcome::Ignored(None)),
+                s => s
+                    .strip_prefix("ignored, ")
+                    .map(|why| Outcome::Ignored(Some(why.to_string()))),
+            };
+            // libtest marks `#[should_panic]` tests in this format only.
+            let name = name.strip_suffix(" - should panic").unwrap_or(name);
+            match outcome {
+                Some(outcome) => {
+                    p.results.push((name.to_string(), outcome, None));
+                    p.in_flight = None;
+                }
+                None => p.in_flight = Some(name.to_string()),
+            }
+        } else if let Some(name) = line
+            .strip_prefix("---- ")
+            .and_then(|r| r.strip_suffix(" stdout ----"))
+        {
+            close(&mut section, &mut p);
+            section = Some((name.to_string(), String::new()));
+        } else if line == "failures:" || line == "successes:" {
+            close(&mut section, &mut p);
+        } else if let Some((_, text)) = &mut section {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    close(&mut section, &mut p);
+    p
+}
+
 /// The names libtest's `--list` reports in JSON (tests and benchmarks, which `cargo test`
 /// binaries run once as tests).
 pub fn parse_list(stdout: &str) -> Vec<String> {

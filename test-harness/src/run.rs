@@ -274,6 +274,17 @@ impl Runner {
         self
     }
 
+    /// Adds a feature of xous-core's kernel to the [`Backend::XousCore`] image (e.g.
+    /// `big-heap`); nothing for the other backends.
+    pub fn xous_core_kernel_feature(&mut self, feature: &str) -> &mut Self {
+        if let Some(setup) = &mut self.xous_core {
+            if !setup.kernel_features.iter().any(|f| f == feature) {
+                setup.kernel_features.push(feature.to_string());
+            }
+        }
+        self
+    }
+
     /// The emulator program (default `qemu-system-riscv32` or `renode` from PATH).
     pub fn program(&mut self, program: impl Into<PathBuf>) -> &mut Self {
         self.program = Some(program.into());

@@ -27,6 +27,7 @@ mod toolchain;
 
 pub use boot::{KERNEL_TAG, SERVICE_TAG};
 pub use checkout::{Checkout, Peripheral, GIT_DESCRIBE_VAR, XOUS_CORE_DIR_VAR};
+pub use image::KERNEL_FEATURES_VAR;
 pub use installed::RealXous;
 pub use toolchain::NONE_ELF;
 
@@ -53,6 +54,9 @@ pub struct XousCore {
     pub checkout: PathBuf,
     /// Its `git describe` when it has no `.git` (`XOUS_CORE_GIT_DESCRIBE`).
     pub git_describe: Option<String>,
+    /// Features of xous-core's kernel to build the image with, e.g. `big-heap` (heaps may
+    /// grow to 12 MiB instead of 512 KiB) (`XOUS_CORE_KERNEL_FEATURES`, comma-separated).
+    pub kernel_features: Vec<String>,
     /// The rustc and cargo that built the program.
     pub toolchain: Toolchain,
     /// The sysroot holding the Xous libstd for that rustc.
@@ -64,7 +68,7 @@ pub struct XousCore {
 
 impl XousCore {
     /// The settings for `checkout`, `toolchain` and `sysroot`, with `XOUS_CORE_GIT_DESCRIBE`
-    /// read from the environment.
+    /// and `XOUS_CORE_KERNEL_FEATURES` read from the environment.
     pub fn new(
         checkout: impl Into<PathBuf>,
         toolchain: Toolchain,
@@ -73,6 +77,7 @@ impl XousCore {
         XousCore {
             checkout: checkout.into(),
             git_describe: std::env::var(GIT_DESCRIBE_VAR).ok(),
+            kernel_features: image::kernel_features_from_env(),
             toolchain,
             sysroot: sysroot.into(),
             cache_dir: None,
@@ -136,7 +141,14 @@ pub(crate) fn run(
     let program = dir.path().join(&process_name);
     std::fs::copy(firmware, &program).map_err(|e| HarnessError::io("copy", firmware, e))?;
     let started = Instant::now();
-    let image = image::build(&checkout, &toolchain, &program, dir.path(), &note)?;
+    let image = image::build(
+        &checkout,
+        &toolchain,
+        &program,
+        &setup.kernel_features,
+        dir.path(),
+        &note,
+    )?;
     let image_time = started.elapsed();
     let peripherals = script::peripherals(&checkout, settings.renode, &cache, &note)?;
     if let script::Peripherals::Sources(_, why) = &peripherals {

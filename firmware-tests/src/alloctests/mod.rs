@@ -36,7 +36,7 @@ pub mod wrapper;
 pub use crate::libtest::Outcome;
 pub use error::AllocTestsError;
 pub use expectations::{expectations_path, Expectations, KnownFailure, SlowTests};
-pub use run::{run, select_tests, Boot, RunConfig, RunReport, TestResult};
+pub use run::{list, run, run_whole, select_tests, Boot, RunConfig, RunReport, TestResult};
 pub use suites::{
     binary_names, full_from_env, Binary, Suite, Target, ALLOCTESTS, CORETESTS_COLLECTIONS,
     FULL_ENV, SUITES,

@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 use test_harness::{Exit, RunOutput, Runner};
 
 use super::{binary_names, AllocTestsError, Expectations, TestBinary};
-use crate::libtest::{parse_events, parse_list, Outcome, BOOTSTRAP_ENV, JSON_ARGS};
+use crate::libtest::{
+    parse_events, parse_list, parse_plain, Outcome, Parsed, BOOTSTRAP_ENV, JSON_ARGS,
+};
 
 /// One test's result.
 #[derive(Debug, Clone, PartialEq)]
@@ -188,8 +190,43 @@ pub fn run(
     Ok(report)
 }
 
+/// On the real Xous, which passes a program no arguments (so no test filter and no JSON):
+/// runs `bin` whole in one boot, with libtest's plain output, and checks that every test of
+/// `listed` (its `--list` on the test kernel) was reported. Returns the results, the boot
+/// and a harness-level error (a crash ends the boot: the tests after it never run).
+pub fn run_whole(
+    bin: &TestBinary,
+    listed: &[String],
+    runner: &Runner,
+    timeout: Duration,
+) -> Result<(Vec<TestResult>, Boot, Option<String>), AllocTestsError> {
+    let mut r = runner.clone();
+    r.timeout(timeout);
+    let out = r.run(&bin.path)?;
+    let boot = Boot {
+        binary: bin.name.clone(),
+        tests: listed.len(),
+        wall_time: out.wall_time,
+        instret: out.instret,
+        exit: out.exit.clone(),
+    };
+    let (results, never_ran, error) =
+        interpret_parsed(bin, listed, &out, parse_plain(&out.stdout()));
+    let error = error.or_else(|| {
+        never_ran.map(|rest| {
+            format!(
+                "{}: {} tests never ran after the crash, e.g. {}",
+                bin.name,
+                rest.len(),
+                rest[0]
+            )
+        })
+    });
+    Ok((results, boot, error))
+}
+
 /// The tests `bin` has (its `--list`, in libtest's JSON).
-fn list(
+pub fn list(
     bin: &TestBinary,
     runner: &Runner,
     config: &RunConfig,
@@ -244,7 +281,16 @@ pub(crate) fn interpret(
     asked: &[String],
     out: &RunOutput,
 ) -> (Vec<TestResult>, Option<Vec<String>>, Option<String>) {
-    let parsed = parse_events(&out.stdout());
+    interpret_parsed(bin, asked, out, parse_events(&out.stdout()))
+}
+
+/// [`interpret`] of output already parsed (JSON events or plain lines).
+fn interpret_parsed(
+    bin: &TestBinary,
+    asked: &[String],
+    out: &RunOutput,
+    parsed: Parsed,
+) -> (Vec<TestResult>, Option<Vec<String>>, Option<String>) {
     let mut results: Vec<TestResult> = parsed
         .results
         .iter()

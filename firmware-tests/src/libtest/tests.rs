@@ -154,3 +154,66 @@ test result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; fini
     );
     assert_eq!(failures, vec!["text_utf8".to_string()]);
 }
+
+/// The same six tests in libtest's plain format, as a binary given no arguments prints
+/// them (on the real Xous), with a `#[should_panic]` test and a failure section.
+const PLAIN_RUN: &str = "
+running 6 tests
+test a::passes ... ok
+test a::panics - should panic ... ok
+test b::ignored ... ignored
+test b::ignored_why ... ignored, needs a file system
+test c::fails ... FAILED
+test d::noisy ... direct output
+ok
+
+failures:
+
+---- c::fails stdout ----
+
+thread 'c::fails' panicked at tests/c.rs:3:5:
+assertion failed
+
+
+failures:
+    c::fails
+
+test result: FAILED. 3 passed; 1 failed; 2 ignored; 0 measured; 0 filtered out; finished in 1.51s
+";
+
+#[test]
+fn plain_output_parses() {
+    let p = parse_plain(PLAIN_RUN);
+    assert!(p.finished);
+    let results: Vec<(&str, &Outcome)> = p.results.iter().map(|r| (r.0.as_str(), &r.1)).collect();
+    assert_eq!(
+        results,
+        [
+            ("a::passes", &Outcome::Passed),
+            ("a::panics", &Outcome::Passed),
+            ("b::ignored", &Outcome::Ignored(None)),
+            (
+                "b::ignored_why",
+                &Outcome::Ignored(Some("needs a file system".into()))
+            ),
+            ("c::fails", &Outcome::Failed),
+        ]
+    );
+    assert_eq!(
+        p.failures["c::fails"],
+        "\nthread 'c::fails' panicked at tests/c.rs:3:5:\nassertion failed"
+    );
+    // Output a test writes uncaptured splits its line: the test is not reported, and the
+    // caller's check that every listed test was reported catches it.
+    assert_eq!(p.in_flight, None);
+}
+
+#[test]
+fn plain_output_cut_short_names_the_test_in_flight() {
+    let p = parse_plain(
+        "\nrunning 2 tests\ntest a::passes ... ok\ntest a::aborts ... PANIC in PID 6:\n",
+    );
+    assert!(!p.finished);
+    assert_eq!(p.results.len(), 1);
+    assert_eq!(p.in_flight.as_deref(), Some("a::aborts"));
+}

@@ -12,6 +12,21 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 use xous_sysroot::util::{self, FileLock};
 
+/// Features of xous-core's kernel for the image, comma-separated (each becomes the
+/// xtask's `--kernel-feature`), e.g. `big-heap`.
+pub const KERNEL_FEATURES_VAR: &str = "XOUS_CORE_KERNEL_FEATURES";
+
+/// The kernel features [`KERNEL_FEATURES_VAR`] names (none when unset).
+pub(crate) fn kernel_features_from_env() -> Vec<String> {
+    std::env::var(KERNEL_FEATURES_VAR)
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .map(String::from)
+        .collect()
+}
+
 /// Where the xtask writes the images, under the checkout.
 const OUTPUT_DIR: &str = "target/riscv32imac-unknown-xous-elf/release";
 
@@ -34,6 +49,7 @@ pub(crate) fn build(
     checkout: &Checkout,
     toolchain: &XtaskToolchain,
     program: &Path,
+    kernel_features: &[String],
     out_dir: &Path,
     note: &dyn Fn(&str),
 ) -> Result<Image, HarnessError> {
@@ -48,7 +64,7 @@ pub(crate) fn build(
     let log_err = log
         .try_clone()
         .map_err(|e| HarnessError::io("open", &log_path, e))?;
-    let mut cmd = command(checkout, toolchain, program);
+    let mut cmd = command(checkout, toolchain, program, kernel_features);
     let command_text = util::command_line(&cmd);
     let started = SystemTime::now();
     let clock = Instant::now();
@@ -141,9 +157,15 @@ fn forget_other_sysroots(
     Ok(())
 }
 
-/// `cargo xtask libstd-test <program> --no-verify --no-timestamp [--git-describe <d>]`
-/// in the checkout, with a clean cargo environment and the toolchain first on `PATH`.
-fn command(checkout: &Checkout, toolchain: &XtaskToolchain, program: &Path) -> Command {
+/// `cargo xtask libstd-test <program> --no-verify --no-timestamp [--git-describe <d>]
+/// [--kernel-feature <f>]...` in the checkout, with a clean cargo environment and the
+/// toolchain first on `PATH`.
+fn command(
+    checkout: &Checkout,
+    toolchain: &XtaskToolchain,
+    program: &Path,
+    kernel_features: &[String],
+) -> Command {
     let bin = toolchain.bin();
     let mut cmd = Command::new(bin.join("cargo"));
     util::env::scrub_cargo_env(&mut cmd);
@@ -162,6 +184,9 @@ fn command(checkout: &Checkout, toolchain: &XtaskToolchain, program: &Path) -> C
         .args(["--no-verify", "--no-timestamp"]);
     if let Some(describe) = &checkout.git_describe {
         cmd.args(["--git-describe", describe]);
+    }
+    for feature in kernel_features {
+        cmd.args(["--kernel-feature", feature]);
     }
     cmd
 }

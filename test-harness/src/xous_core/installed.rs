@@ -64,6 +64,7 @@ impl RealXous {
         super::XousCore {
             checkout: self.checkout.clone(),
             git_describe: self.git_describe.clone(),
+            kernel_features: super::image::kernel_features_from_env(),
             toolchain,
             sysroot: sysroot.into(),
             cache_dir: None,
