@@ -307,3 +307,52 @@ pub(crate) fn script(files: &ScriptFiles, peripherals: &Peripherals, by_hand: &s
     );
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn emulation_with_repl(repl: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("soc")).unwrap();
+        std::fs::write(dir.path().join("soc/betrusted-soc.repl"), repl).unwrap();
+        dir
+    }
+
+    #[test]
+    fn the_heartbeat_model_is_added_only_where_the_platform_lacks_d11ctime() {
+        let lacking = emulation_with_repl("// Unrecognized peripheral: d11ctime @ 0xf0024000\n");
+        let file = lacking.path().join("heartbeat.py");
+        assert!(heartbeat(lacking.path(), &file).unwrap());
+        let model = std::fs::read_to_string(&file).unwrap();
+        assert!(model.contains("request.offset == 4") && model.contains("beat = 1 - beat"));
+
+        let defining =
+            emulation_with_repl("d11ctime: Miscellaneous.D11cTime @ sysbus 0xf0024000\n");
+        let file = defining.path().join("heartbeat.py");
+        assert!(!heartbeat(defining.path(), &file).unwrap());
+        assert!(!file.exists());
+    }
+
+    #[test]
+    fn the_script_loads_the_heartbeat_model_when_asked() {
+        let p = Path::new("/x");
+        let mut files = ScriptFiles {
+            emulation: p,
+            loader: p,
+            xous_img: p,
+            flash: p,
+            kernel_uart: p,
+            console_uart: p,
+            exit_hook: None,
+            heartbeat: Some(Path::new("/run/d11ctime-heartbeat.py")),
+        };
+        let dll = Peripherals::Dll(PathBuf::from("/cache/load.py"));
+        let with = script(&files, &dll, "by hand");
+        assert!(with.contains(
+            "machine LoadPlatformDescriptionFromString \"d11ctime: Python.PythonPeripheral @ sysbus 0xF0024000 { size: 0x8; initable: true; filename: \\\"/run/d11ctime-heartbeat.py\\\" }\"\n"
+        ), "{with}");
+        files.heartbeat = None;
+        assert!(!script(&files, &dll, "by hand").contains("d11ctime"));
+    }
+}
