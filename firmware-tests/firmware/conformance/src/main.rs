@@ -8,6 +8,8 @@
 mod alloc_cases;
 mod collections;
 mod concurrency;
+#[path = "../../run_all.rs"]
+mod run_all;
 mod runtime;
 mod text;
 mod unsupported;
@@ -107,19 +109,7 @@ const NOT_IN_ALL: [&str; 5] = [
 fn main() {
     let Some(name) = std::env::args().nth(1) else {
         // Real Xous passes no arguments: every case that can share this one process, in order.
-        let mut failed = 0;
-        for (name, case) in CASES.iter().filter(|(n, _)| !NOT_IN_ALL.contains(n)) {
-            println!("case {name}");
-            // A failed assertion fails its case only: the others still run.
-            if std::panic::catch_unwind(case).is_ok() {
-                println!("ok {name}");
-            } else {
-                println!("FAILED {name}");
-                failed += 1;
-            }
-        }
-        println!("all cases ran: {failed} failed");
-        std::process::exit(if failed == 0 { 0 } else { 101 });
+        run_all::run_all(CASES.iter().filter(|(n, _)| !NOT_IN_ALL.contains(n)))
     };
     if name == "--list" {
         for (case, _) in CASES {

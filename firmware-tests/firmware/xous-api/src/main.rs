@@ -8,6 +8,8 @@
 //! each, and exits 101 if one failed.
 
 mod ipc;
+#[path = "../../run_all.rs"]
+mod run_all;
 mod services;
 mod system;
 
@@ -89,19 +91,7 @@ fn main() {
     let _ticktimer = ticktimer_server::Ticktimer::new().unwrap();
     let Some(name) = std::env::args().nth(1) else {
         // Real Xous passes no arguments: every case, in order, in this one process.
-        let mut failed = 0;
-        for (name, case) in CASES {
-            println!("case {name}");
-            // A failed assertion fails its case only: the others still run.
-            if std::panic::catch_unwind(case).is_ok() {
-                println!("ok {name}");
-            } else {
-                println!("FAILED {name}");
-                failed += 1;
-            }
-        }
-        println!("all cases ran: {failed} failed");
-        std::process::exit(if failed == 0 { 0 } else { 101 });
+        run_all::run_all(CASES.iter())
     };
     match CASES.iter().find(|(n, _)| *n == name) {
         Some((_, case)) => {
