@@ -25,7 +25,7 @@ mod lines;
 mod script;
 mod toolchain;
 
-pub use boot::{KERNEL_TAG, SERVICE_TAG};
+pub use boot::{ImageEnd, KERNEL_TAG, SERVICE_TAG};
 pub use checkout::{Checkout, Peripheral, GIT_DESCRIBE_VAR, XOUS_CORE_DIR_VAR};
 pub use image::KERNEL_FEATURES_VAR;
 pub use installed::RealXous;
@@ -103,119 +103,243 @@ pub(crate) fn run(
     let exit_addr = Elf::parse(&bytes)
         .ok()
         .and_then(|elf| elf.symbol_addr(is_exit_symbol));
-    let checkout = Checkout::open(&setup.checkout, setup.git_describe.clone())?;
-    if find_program(settings.renode).is_none() {
-        return Err(HarnessError::emulator_spawn(
-            settings.renode,
-            "renode",
-            std::io::Error::from(std::io::ErrorKind::NotFound),
-        ));
-    }
-    let cache = match &setup.cache_dir {
-        Some(dir) => dir.clone(),
-        None => xous_sysroot::default_cache_dir()?.join("xous-core"),
-    };
-    let verbose = settings.verbose;
-    let note = move |text: &str| {
-        if verbose || !text.starts_with("waiting") {
-            eprintln!("xous-run: {text}");
-        }
-    };
-    let toolchain = toolchain::prepare(&setup.toolchain, &setup.sysroot, &cache, &note)?;
-    let dir = tempfile::Builder::new()
-        .prefix(crate::run::RUN_DIR_PREFIX)
-        .tempdir()
-        .map_err(|e| HarnessError::io("create a scratch directory", &std::env::temp_dir(), e))?;
-    if !script::usable_in_script(dir.path()) || !script::usable_in_script(&checkout.root) {
-        return Err(HarnessError::XousCore(format!(
-            "the paths {} and {} must not contain quotes or newlines: Renode's scripts cannot name them\nhelp: set TMPDIR, or move the checkout",
-            dir.path().display(),
-            checkout.root.display()
-        )));
-    }
+    let session = Session::start(setup, settings.renode, settings.verbose)?;
     let stem = firmware
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let process_name = process_name(&stem);
-    let program = dir.path().join(&process_name);
+    let program = session.dir.path().join(&process_name);
     std::fs::copy(firmware, &program).map_err(|e| HarnessError::io("copy", firmware, e))?;
-    let started = Instant::now();
-    let image = image::build(
-        &checkout,
-        &toolchain,
-        &program,
-        &setup.kernel_features,
-        dir.path(),
-        &note,
-    )?;
-    let image_time = started.elapsed();
-    let peripherals = script::peripherals(&checkout, settings.renode, &cache, &note)?;
-    if let script::Peripherals::Sources(_, why) = &peripherals {
-        note(&format!(
-            "Renode compiles the C# peripherals at start-up (10-30 s), because {why}"
-        ));
-    }
-    let files = RunFiles::in_dir(dir.path());
-    let emulation = checkout.emulation();
-    let heartbeat = script::heartbeat(&emulation, &files.heartbeat)?;
-    let resc_files = script::ScriptFiles {
-        emulation: &emulation,
-        loader: &image.loader,
-        xous_img: &image.xous_img,
-        flash: &files.flash,
-        kernel_uart: &files.kernel_uart,
-        console_uart: &files.console_uart,
-        exit_hook: exit_addr.map(|a| (a, files.exit.as_path())),
-        heartbeat: heartbeat.then_some(files.heartbeat.as_path()),
-    };
-    let by_hand = format!(
-        "renode --console --disable-xwt --plain {}",
-        files.script.display()
-    );
-    let text = script::script(&resc_files, &peripherals, &by_hand);
-    std::fs::write(&files.script, text).map_err(|e| HarnessError::io("write", &files.script, e))?;
     let crate_name = lines::crate_name(&stem);
-    let booted = boot::boot(&boot::Boot {
-        renode: settings.renode,
-        script: &files.script,
-        dir: dir.path(),
-        kernel_uart: &files.kernel_uart,
-        console_uart: &files.console_uart,
-        exit_file: &files.exit,
+    let files = RunFiles::in_dir(session.dir.path());
+    let goal = boot::Goal::ProgramEnds {
         process_name: &process_name,
         crate_name: &crate_name,
-        timeout: settings.timeout,
-        echo: settings.echo,
-        verbose: settings.verbose,
-    });
-    let booted = match booted {
-        Ok(b) => b,
-        Err(e @ HarnessError::EmulatorError { .. }) => {
-            // Keep the script, image and logs: they reproduce the run by hand.
-            let _ = dir.keep();
-            return Err(e);
-        }
-        Err(e) => return Err(e),
+        exit_file: &files.exit,
     };
-    let mut exit = booted.exit;
+    let exit_hook = exit_addr.map(|a| (a, files.exit.as_path()));
+    let (booted, times) = session.build_and_boot(
+        image::Verb::LibstdTest(&program),
+        &files,
+        exit_hook,
+        goal,
+        settings,
+    )?;
+    let mut exit = match booted.end {
+        boot::End::Program(exit) => exit,
+        boot::End::Image(_) => unreachable!("a program's boot ends as a program"),
+    };
     if exit == crate::Exit::NoExitCode && exit_addr.is_none() {
         exit = crate::Exit::NoExitSymbol;
-    }
-    if verbose {
-        eprintln!(
-            "xous-run: image {:.1} s, boot and run {:.1} s",
-            image_time.as_secs_f64(),
-            (started.elapsed() - image_time).as_secs_f64()
-        );
     }
     Ok(RunOutput {
         console: booted.console,
         exit,
         instret: None,
-        wall_time: started.elapsed(),
+        wall_time: times.image + times.boot,
         command: booted.command,
     })
+}
+
+/// How long a full image's services must keep running after the last one is up.
+const SETTLE: Duration = Duration::from_secs(10);
+
+/// A boot of xous-core's full `renode-image` (every service, no program of ours), built
+/// with this libstd: the release gate's "services up, no panic".
+#[derive(Debug)]
+pub struct ImageBoot {
+    /// How the boot ended: [`ImageEnd::ServicesUp`] is the pass.
+    pub end: ImageEnd,
+    /// The image's processes (PID and name), the kernel excepted.
+    pub processes: Vec<(u32, String)>,
+    /// The kernel's and the services' lines, tagged ([`KERNEL_TAG`], [`SERVICE_TAG`]).
+    pub log: String,
+    /// The xtask's build, wall time.
+    pub image_time: Duration,
+    /// From Renode's start to the end of the boot, wall time.
+    pub boot_time: Duration,
+    /// The Renode command line.
+    pub command: String,
+}
+
+/// Builds xous-core's `renode-image` with `setup`'s toolchain and libstd and boots it under
+/// `renode` until every service has reported its PID and then run [`SETTLE`] without a
+/// failure, or until `timeout` (from the kernel's first byte). `verbose` streams the
+/// kernel's and the services' lines to stderr.
+pub fn boot_renode_image(
+    setup: &XousCore,
+    renode: &Path,
+    timeout: Duration,
+    verbose: bool,
+) -> Result<ImageBoot, HarnessError> {
+    let session = Session::start(setup, renode, verbose)?;
+    let files = RunFiles::in_dir(session.dir.path());
+    let settings = RunSettings {
+        renode,
+        timeout,
+        echo: false,
+        verbose,
+    };
+    let goal = boot::Goal::ServicesUp { settle: SETTLE };
+    let (booted, times) =
+        session.build_and_boot(image::Verb::RenodeImage, &files, None, goal, &settings)?;
+    let end = match booted.end {
+        boot::End::Image(end) => end,
+        boot::End::Program(_) => unreachable!("an image's boot ends as an image"),
+    };
+    Ok(ImageBoot {
+        end,
+        processes: booted.processes,
+        log: String::from_utf8_lossy(&booted.console.kernel).into_owned(),
+        image_time: times.image,
+        boot_time: times.boot,
+        command: booted.command,
+    })
+}
+
+/// What every boot shares: the checked checkout, the xtask's toolchain, the caches and a
+/// scratch directory.
+struct Session {
+    checkout: Checkout,
+    toolchain: toolchain::XtaskToolchain,
+    cache: PathBuf,
+    kernel_features: Vec<String>,
+    dir: tempfile::TempDir,
+    note: Box<dyn Fn(&str)>,
+}
+
+/// Where a session's wall time went.
+struct Times {
+    /// The xtask's build.
+    image: Duration,
+    /// Renode's start to the end of the boot.
+    boot: Duration,
+}
+
+impl Session {
+    /// Checks the checkout and Renode, and prepares the toolchain and the run's directory.
+    fn start(setup: &XousCore, renode: &Path, verbose: bool) -> Result<Session, HarnessError> {
+        let checkout = Checkout::open(&setup.checkout, setup.git_describe.clone())?;
+        if find_program(renode).is_none() {
+            return Err(HarnessError::emulator_spawn(
+                renode,
+                "renode",
+                std::io::Error::from(std::io::ErrorKind::NotFound),
+            ));
+        }
+        let cache = match &setup.cache_dir {
+            Some(dir) => dir.clone(),
+            None => xous_sysroot::default_cache_dir()?.join("xous-core"),
+        };
+        let note = move |text: &str| {
+            if verbose || !text.starts_with("waiting") {
+                eprintln!("xous-run: {text}");
+            }
+        };
+        let toolchain = toolchain::prepare(&setup.toolchain, &setup.sysroot, &cache, &note)?;
+        let dir = tempfile::Builder::new()
+            .prefix(crate::run::RUN_DIR_PREFIX)
+            .tempdir()
+            .map_err(|e| {
+                HarnessError::io("create a scratch directory", &std::env::temp_dir(), e)
+            })?;
+        if !script::usable_in_script(dir.path()) || !script::usable_in_script(&checkout.root) {
+            return Err(HarnessError::XousCore(format!(
+                "the paths {} and {} must not contain quotes or newlines: Renode's scripts cannot name them\nhelp: set TMPDIR, or move the checkout",
+                dir.path().display(),
+                checkout.root.display()
+            )));
+        }
+        Ok(Session {
+            checkout,
+            toolchain,
+            cache,
+            kernel_features: setup.kernel_features.clone(),
+            dir,
+            note: Box::new(note),
+        })
+    }
+
+    /// Builds the image `verb` names, writes the script and boots it until `goal`. The
+    /// directory goes when this returns, unless Renode refused the script.
+    fn build_and_boot(
+        self,
+        verb: image::Verb,
+        files: &RunFiles,
+        exit_hook: Option<(u32, &Path)>,
+        goal: boot::Goal,
+        settings: &RunSettings,
+    ) -> Result<(boot::Booted, Times), HarnessError> {
+        let started = Instant::now();
+        let note = &*self.note;
+        let image = image::build(
+            &self.checkout,
+            &self.toolchain,
+            verb,
+            &self.kernel_features,
+            self.dir.path(),
+            note,
+        )?;
+        let image_time = started.elapsed();
+        let peripherals = script::peripherals(&self.checkout, settings.renode, &self.cache, note)?;
+        if let script::Peripherals::Sources(_, why) = &peripherals {
+            note(&format!(
+                "Renode compiles the C# peripherals at start-up (10-30 s), because {why}"
+            ));
+        }
+        let emulation = self.checkout.emulation();
+        let heartbeat = script::heartbeat(&emulation, &files.heartbeat)?;
+        let resc_files = script::ScriptFiles {
+            emulation: &emulation,
+            loader: &image.loader,
+            xous_img: &image.xous_img,
+            flash: &files.flash,
+            kernel_uart: &files.kernel_uart,
+            console_uart: &files.console_uart,
+            exit_hook,
+            heartbeat: heartbeat.then_some(files.heartbeat.as_path()),
+        };
+        let by_hand = format!(
+            "renode --console --disable-xwt --plain {}",
+            files.script.display()
+        );
+        let text = script::script(&resc_files, &peripherals, &by_hand);
+        std::fs::write(&files.script, text)
+            .map_err(|e| HarnessError::io("write", &files.script, e))?;
+        let booted = boot::boot(&boot::Boot {
+            renode: settings.renode,
+            script: &files.script,
+            dir: self.dir.path(),
+            kernel_uart: &files.kernel_uart,
+            console_uart: &files.console_uart,
+            goal,
+            timeout: settings.timeout,
+            echo: settings.echo,
+            verbose: settings.verbose,
+        });
+        let booted = match booted {
+            Ok(b) => b,
+            Err(e @ HarnessError::EmulatorError { .. }) => {
+                // Keep the script, image and logs: they reproduce the run by hand.
+                let _ = self.dir.keep();
+                return Err(e);
+            }
+            Err(e) => return Err(e),
+        };
+        let times = Times {
+            image: image_time,
+            boot: started.elapsed() - image_time,
+        };
+        if settings.verbose {
+            eprintln!(
+                "xous-run: image {:.1} s, boot and run {:.1} s",
+                times.image.as_secs_f64(),
+                times.boot.as_secs_f64()
+            );
+        }
+        Ok((booted, times))
+    }
 }
 
 /// The file `program` names, directly or as a bare name on PATH.

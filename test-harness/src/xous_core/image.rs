@@ -1,5 +1,5 @@
-//! The image: xous-core's own `cargo xtask libstd-test <program>`, unmodified, in the
-//! checkout, with the [`XtaskToolchain`]. The xtask writes `loader.bin` and `xous.img` to
+//! The image: xous-core's own `cargo xtask libstd-test <program>` (or `renode-image`),
+//! unmodified, in the checkout, with the [`XtaskToolchain`]. The xtask writes `loader.bin` and `xous.img` to
 //! fixed paths in the checkout's `target/`, so builds take a lock in it and copy both files
 //! into the run's directory before letting go. Cargo keeps the base (kernel, loader,
 //! services) in that `target/` too: only the first build per checkout and rustc is slow.
@@ -42,13 +42,32 @@ pub(crate) struct Image {
     pub xous_img: PathBuf,
 }
 
-/// Builds the image around `program` (a path with no `:`, `#`, `^` or `~`, which the
-/// xtask would read as a crate spec) and copies it into `out_dir`. The xtask's output
-/// goes to `out_dir/xtask.log`.
+/// Which of the xtask's images.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Verb<'a> {
+    /// `libstd-test <program>`: the minimum services and the program (a path with no `:`,
+    /// `#`, `^` or `~`, which the xtask would read as a crate spec).
+    LibstdTest(&'a Path),
+    /// `renode-image`: the full image of the Renode target, every service, no program.
+    RenodeImage,
+}
+
+impl Verb<'_> {
+    /// The xtask's name for it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Verb::LibstdTest(_) => "libstd-test",
+            Verb::RenodeImage => "renode-image",
+        }
+    }
+}
+
+/// Builds the image and copies it into `out_dir`. The xtask's output goes to
+/// `out_dir/xtask.log`.
 pub(crate) fn build(
     checkout: &Checkout,
     toolchain: &XtaskToolchain,
-    program: &Path,
+    verb: Verb,
     kernel_features: &[String],
     out_dir: &Path,
     note: &dyn Fn(&str),
@@ -64,7 +83,7 @@ pub(crate) fn build(
     let log_err = log
         .try_clone()
         .map_err(|e| HarnessError::io("open", &log_path, e))?;
-    let mut cmd = command(checkout, toolchain, program, kernel_features);
+    let mut cmd = command(checkout, toolchain, verb, kernel_features);
     let command_text = util::command_line(&cmd);
     let started = SystemTime::now();
     let clock = Instant::now();
@@ -91,7 +110,7 @@ pub(crate) fn build(
     let output = || util::tail(&std::fs::read_to_string(&log_path).unwrap_or_default(), 40);
     if !status.success() {
         return Err(HarnessError::Build {
-            what: "xous-core's libstd-test image".into(),
+            what: format!("xous-core's {} image", verb.name()),
             command: format!("(in {}) {command_text}", checkout.root.display()),
             output: output(),
         });
@@ -157,13 +176,13 @@ fn forget_other_sysroots(
     Ok(())
 }
 
-/// `cargo xtask libstd-test <program> --no-verify --no-timestamp [--git-describe <d>]
-/// [--kernel-feature <f>]...` in the checkout, with a clean cargo environment and the
-/// toolchain first on `PATH`.
+/// `cargo xtask libstd-test <program>` (or `renode-image`) `--no-verify --no-timestamp
+/// [--git-describe <d>] [--kernel-feature <f>]...` in the checkout, with a clean cargo
+/// environment and the toolchain first on `PATH`.
 fn command(
     checkout: &Checkout,
     toolchain: &XtaskToolchain,
-    program: &Path,
+    verb: Verb,
     kernel_features: &[String],
 ) -> Command {
     let bin = toolchain.bin();
@@ -178,10 +197,12 @@ fn command(
         .env("RUSTC", bin.join("rustc"))
         .env("CARGO", bin.join("cargo"))
         .env_remove("RUSTUP_TOOLCHAIN")
-        .args(["xtask", "libstd-test"])
-        .arg(program)
-        // Flags after the programs: the xtask stops reading crate specs at the first `-`.
-        .args(["--no-verify", "--no-timestamp"]);
+        .args(["xtask", verb.name()]);
+    if let Verb::LibstdTest(program) = verb {
+        cmd.arg(program);
+    }
+    // Flags after the programs: the xtask stops reading crate specs at the first `-`.
+    cmd.args(["--no-verify", "--no-timestamp"]);
     if let Some(describe) = &checkout.git_describe {
         cmd.args(["--git-describe", describe]);
     }

@@ -226,7 +226,7 @@ pub(crate) fn usable_in_script(path: &Path) -> bool {
 /// The run's Renode script.
 pub(crate) fn script(files: &ScriptFiles, peripherals: &Peripherals, by_hand: &str) -> String {
     let mut s = format!(
-        "# Made by xous-run: boots xous-core's libstd-test image headless, as the checkout's\n\
+        "# Made by xous-run: boots a xous-core image headless, as the checkout's\n\
          # emulation/betrusted.resc boots its images (same platforms, addresses and resets).\n\
          # To run it by hand: {by_hand}\n\
          path add {}\n\
@@ -251,7 +251,7 @@ pub(crate) fn script(files: &ScriptFiles, peripherals: &Peripherals, by_hand: &s
          \n\
          mach create \"SoC\"\n\
          machine LoadPlatformDescription @soc/betrusted-soc.repl\n\
-         # Nothing in the libstd-test image pets the watchdog: an expiry is noted, not a reset.\n\
+         # An expiry is noted, not a reset: nothing in the libstd-test image pets the watchdog.\n\
          wdt RebootOnExpiry false\n\
          {heartbeat}\
          sysbus Tag <0xB0000000, 0xB0006000> \"Framebuffer\"\n\
