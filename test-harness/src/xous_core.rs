@@ -16,6 +16,10 @@
 //!
 //! Real Xous gives an image's processes no arguments and no environment: the caller is
 //! told so in one line when it asks for them ([`crate::Runner`] does).
+//!
+//! [`boot_renode_image`] does steps 1, 2 and 4 for xous-core's full `renode-image` (every
+//! service, no program) and watches it until its services are up ([`ImageEnd`]): the
+//! release gate's check that xous-core builds and boots with a libstd.
 
 mod boot;
 mod checkout;
@@ -164,7 +168,7 @@ pub struct ImageBoot {
 }
 
 /// Builds xous-core's `renode-image` with `setup`'s toolchain and libstd and boots it under
-/// `renode` until every service has reported its PID and then run [`SETTLE`] without a
+/// `renode` until every service has reported its PID and then run 10 s without a
 /// failure, or until `timeout` (from the kernel's first byte). `verbose` streams the
 /// kernel's and the services' lines to stderr.
 pub fn boot_renode_image(
