@@ -30,6 +30,7 @@ pub mod console;
 mod drive;
 mod elf;
 mod error;
+mod growing_file;
 pub mod layout;
 mod local;
 mod params;

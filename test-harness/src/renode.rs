@@ -26,6 +26,7 @@
 //! and the harness stops Renode when the kernel's exit record arrives on the console.
 
 use crate::backend::{Emulator, Launch, Signal, Started};
+use crate::growing_file::GrowingFile;
 use crate::layout::{BOOT_BLOCK, RAM_BASE};
 use crate::HarnessError;
 use std::collections::HashMap;
@@ -207,8 +208,7 @@ impl Emulator for Renode {
             .map_err(|e| HarnessError::emulator_spawn(launch.program, self.name(), e))?;
         let stop = Arc::new(AtomicBool::new(false));
         let tail = Tail {
-            path: console,
-            file: None,
+            file: GrowingFile::new(&console),
             stop: stop.clone(),
         };
         Ok(Started {
@@ -235,23 +235,16 @@ fn write(path: &Path, text: &str) -> Result<(), HarnessError> {
     std::fs::write(path, text).map_err(|e| HarnessError::io("write", path, e))
 }
 
-/// Reads a file that another process creates and appends to, until told to stop.
+/// Reads the console file as it grows, blocking until there is more or it is told to stop.
 struct Tail {
-    path: PathBuf,
-    file: Option<std::fs::File>,
+    file: GrowingFile,
     stop: Arc<AtomicBool>,
 }
 
 impl Read for Tail {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         loop {
-            if self.file.is_none() {
-                self.file = std::fs::File::open(&self.path).ok();
-            }
-            let n = match &mut self.file {
-                Some(f) => f.read(buf)?,
-                None => 0,
-            };
+            let n = self.file.read(buf)?;
             if n > 0 || self.stop.load(Ordering::Relaxed) {
                 return Ok(n);
             }

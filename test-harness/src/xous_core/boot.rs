@@ -22,13 +22,13 @@
 
 use super::lines::{LineBuffer, LineSplitter, Writer};
 use crate::console::Console;
+use crate::growing_file::GrowingFile;
 use crate::run::Exit;
 use crate::HarnessError;
 use std::collections::BTreeSet;
 use std::fmt;
-use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -279,9 +279,9 @@ pub(crate) fn boot(b: &Boot) -> Result<Booted, HarnessError> {
 /// The state of one boot's watch.
 struct Watch<'a> {
     b: &'a Boot<'a>,
-    kernel_file: Tail,
-    console_file: Tail,
-    exit_file: Option<Tail>,
+    kernel_file: GrowingFile,
+    console_file: GrowingFile,
+    exit_file: Option<GrowingFile>,
     kernel_lines: LineBuffer,
     exit_lines: LineBuffer,
     splitter: LineSplitter,
@@ -312,13 +312,13 @@ impl<'a> Watch<'a> {
                 crate_name,
                 exit_file,
                 ..
-            } => (crate_name, Some(Tail::new(exit_file))),
+            } => (crate_name, Some(GrowingFile::new(exit_file))),
             Goal::ServicesUp { .. } => ("", None),
         };
         Watch {
             b,
-            kernel_file: Tail::new(b.kernel_uart),
-            console_file: Tail::new(b.console_uart),
+            kernel_file: GrowingFile::new(b.kernel_uart),
+            console_file: GrowingFile::new(b.console_uart),
             exit_file,
             kernel_lines: LineBuffer::default(),
             exit_lines: LineBuffer::default(),
@@ -465,7 +465,7 @@ impl<'a> Watch<'a> {
         let bytes = self
             .exit_file
             .as_mut()
-            .map(Tail::read_new)
+            .map(GrowingFile::read_new)
             .unwrap_or_default();
         for line in self.exit_lines.feed(&bytes) {
             let mut words = line.split_whitespace().map(str::parse::<u32>);
@@ -608,32 +608,6 @@ pub(crate) fn process_names(line: &str) -> Vec<(u32, String)> {
         i += 2 + count;
     }
     names
-}
-
-/// A file another process creates and appends to, read as it grows.
-struct Tail {
-    path: PathBuf,
-    file: Option<File>,
-}
-
-impl Tail {
-    fn new(path: &Path) -> Tail {
-        Tail {
-            path: path.to_path_buf(),
-            file: None,
-        }
-    }
-
-    fn read_new(&mut self) -> Vec<u8> {
-        if self.file.is_none() {
-            self.file = File::open(&self.path).ok();
-        }
-        let mut bytes = Vec::new();
-        if let Some(f) = &mut self.file {
-            let _ = f.read_to_end(&mut bytes);
-        }
-        bytes
-    }
 }
 
 #[cfg(test)]
