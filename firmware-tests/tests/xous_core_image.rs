@@ -7,7 +7,7 @@
 
 use firmware_tests::{cargo_target_dir, on_real_xous, sysroot, toolchain};
 use std::time::Duration;
-use test_harness::xous_core::{boot_renode_image, ImageEnd, RealXous};
+use test_harness::xous_core::{boot_renode_image, RealXous};
 
 /// From the kernel's first byte; a warm boot brings every service up in well under a
 /// minute, a loaded 2-core machine takes longer.
@@ -29,9 +29,9 @@ fn renode_image_builds_and_every_service_comes_up() {
     let boot = boot_renode_image(&setup, &real.renode, TIMEOUT, false)
         .unwrap_or_else(|e| panic!("xous-core's renode-image: {e}"));
     assert!(
-        matches!(boot.end, ImageEnd::ServicesUp { .. }),
+        boot.is_up(),
         "xous-core's renode-image: {}\nthe last kernel and console lines:\n{}\nRenode: {}",
-        boot.end,
+        boot.summary(),
         xous_sysroot::util::tail(&boot.log, 40),
         boot.command
     );
@@ -46,11 +46,5 @@ fn renode_image_builds_and_every_service_comes_up() {
         names.len() > CORE_SERVICES.len(),
         "the renode-image holds only {names:?}: not the full image"
     );
-    eprintln!(
-        "renode-image: {} processes up ({}); image build {:.1} s, boot {:.1} s",
-        names.len(),
-        boot.end,
-        boot.image_time.as_secs_f64(),
-        boot.boot_time.as_secs_f64()
-    );
+    eprintln!("renode-image: {}", boot.summary());
 }

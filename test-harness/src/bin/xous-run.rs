@@ -13,9 +13,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 use test_harness::layout::MAX_RAM_MIB;
+use test_harness::xous_core::ImageEnd;
 use test_harness::{
     build_kernel, private_sysroot, Backend, Exit, HarnessError, Runner, Toolchain, XousCore,
-    EMULATOR_ERROR_STATUS, TARGET,
+    EMULATOR_ERROR_STATUS, TARGET, TIMEOUT_STATUS,
 };
 use xous_sysroot::{Installer, RustcVersion, Sysroot};
 
@@ -66,8 +67,15 @@ struct Cli {
     /// Print the instructions retired by the whole run on stderr at the end.
     #[arg(long)]
     instret: bool,
+    /// Instead of running a program: build xous-core's full `renode-image` (every service)
+    /// from --xous-core with the installed libstd, boot it under Renode and wait until
+    /// every service is up and stays up for 10 s (exit 0); otherwise say what failed (exit
+    /// 1, or 124 at the timeout).
+    #[arg(long, conflicts_with_all = ["firmware", "kernel", "env", "utc_ms", "instret"])]
+    boot_renode_image: bool,
     /// The firmware ELF.
-    firmware: PathBuf,
+    #[arg(required_unless_present = "boot_renode_image")]
+    firmware: Option<PathBuf>,
     /// Arguments for the firmware (everything after the firmware path, options included).
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     args: Vec<String>,
@@ -182,16 +190,54 @@ fn firmware_env_from_host(passthrough: bool) -> Result<Vec<(String, String)>> {
     Ok(env)
 }
 
+/// The real Xous's settings: the checkout (--xous-core) and the firmware toolchain's libstd.
+fn xous_core(cli: &Cli) -> Result<XousCore> {
+    let Some(checkout) = &cli.xous_core else {
+        bail!("the xous-core backend builds its image from a xous-core checkout, and none was named\nhelp: set XOUS_CORE_DIR (or pass --xous-core <dir>) to a clone of https://github.com/betrusted-io/xous-core");
+    };
+    let (toolchain, _, sysroot) = firmware_toolchain(cli)?;
+    Ok(XousCore::new(checkout, toolchain, sysroot.path))
+}
+
+/// `--boot-renode-image`: xous-core's full image, booted until its services are up.
+fn boot_renode_image(cli: &Cli) -> Result<i32> {
+    let setup = xous_core(cli)?;
+    let renode = match &cli.emulator {
+        Some(p) => p.clone(),
+        None => Backend::from_env()?
+            .1
+            .unwrap_or_else(|| test_harness::renode::RENODE.into()),
+    };
+    let boot =
+        test_harness::xous_core::boot_renode_image(&setup, &renode, cli.timeout, cli.verbose)?;
+    if boot.is_up() {
+        println!("xous-run: renode-image: {}", boot.summary());
+        return Ok(0);
+    }
+    if !cli.verbose {
+        eprintln!("xous-run: the last kernel and console lines:");
+        eprint!("{}", xous_sysroot::util::tail(&boot.log, 20));
+        eprintln!();
+    }
+    eprintln!("xous-run: renode-image: {}", boot.summary());
+    Ok(match boot.end {
+        ImageEnd::Timeout { .. } => TIMEOUT_STATUS,
+        _ => 1,
+    })
+}
+
 fn run(cli: Cli) -> Result<i32> {
+    if cli.boot_renode_image {
+        return boot_renode_image(&cli);
+    }
+    let Some(firmware) = &cli.firmware else {
+        bail!("no firmware ELF was named");
+    };
     let (backend, _) = Backend::from_env()?;
     let backend = cli.backend.unwrap_or(backend);
     let mut runner = if backend == Backend::XousCore {
-        let Some(checkout) = &cli.xous_core else {
-            bail!("the xous-core backend builds its image from a xous-core checkout, and none was named\nhelp: set XOUS_CORE_DIR (or pass --xous-core <dir>) to a clone of https://github.com/betrusted-io/xous-core");
-        };
-        let (toolchain, _, sysroot) = firmware_toolchain(&cli)?;
         let mut runner = Runner::new(PathBuf::new());
-        runner.xous_core(XousCore::new(checkout, toolchain, sysroot.path));
+        runner.xous_core(xous_core(&cli)?);
         runner
     } else {
         let mut runner = Runner::new(kernel(&cli)?);
@@ -223,7 +269,7 @@ fn run(cli: Cli) -> Result<i32> {
         };
         runner.env(k, v);
     }
-    let out = runner.run(&cli.firmware)?;
+    let out = runner.run(firmware)?;
     if !matches!(out.exit, Exit::Exited(_)) {
         if backend == Backend::XousCore && !cli.verbose {
             let log = out.kernel_log();

@@ -141,14 +141,15 @@ pub(crate) fn build(
 /// Cargo does not notice when the rlibs of a sysroot change while rustc stays the same
 /// (another toolchain directory, a rebuilt libstd): the checkout's target builds would then
 /// fail with E0460. So the names of the rlibs the last image was built against are kept in
-/// `target/xous-run-sysroot.txt`, and when they differ, the two targets' build outputs
-/// are removed (only those: the host tools stay).
+/// `target/xous-run-sysroot.txt`, one line per target, and the build outputs of each
+/// target whose line differs are removed (only those: the host tools stay).
 fn forget_other_sysroots(
     checkout: &Checkout,
     toolchain: &XtaskToolchain,
 ) -> Result<(), HarnessError> {
+    let targets = [crate::TARGET, super::toolchain::NONE_ELF];
     let mut rlibs = String::new();
-    for target in [crate::TARGET, super::toolchain::NONE_ELF] {
+    for target in targets {
         let lib = toolchain.dir.join("lib/rustlib").join(target).join("lib");
         let mut names: Vec<String> = std::fs::read_dir(&lib)
             .map_err(|e| HarnessError::io("read", &lib, e))?
@@ -160,10 +161,14 @@ fn forget_other_sysroots(
         rlibs.push_str(&format!("{target}: {}\n", names.join(" ")));
     }
     let record = checkout.root.join("target/xous-run-sysroot.txt");
-    if std::fs::read_to_string(&record).is_ok_and(|r| r == rlibs) {
+    let recorded = std::fs::read_to_string(&record).unwrap_or_default();
+    if recorded == rlibs {
         return Ok(());
     }
-    for target in [crate::TARGET, super::toolchain::NONE_ELF] {
+    for (target, line) in targets.iter().zip(rlibs.lines()) {
+        if recorded.lines().any(|l| l == line) {
+            continue;
+        }
         let dir = checkout.root.join("target").join(target);
         match std::fs::remove_dir_all(&dir) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {

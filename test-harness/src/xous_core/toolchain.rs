@@ -11,9 +11,11 @@
 //! - `lib/rustlib/riscv32imac-unknown-xous-elf`: a link to the installed Xous libstd (the
 //!   xtask's gate reads its `RUST_VERSION`);
 //! - `lib/rustlib/riscv32imac-unknown-none-elf` (kernel and loader): a link to the
-//!   compiler's own when it has the target (`rustup target add`), else `core`, `alloc` and
-//!   `compiler_builtins` built once from the compiler's `rust-src` with `-Zbuild-std`
-//!   (offline from `library/vendor` when rust-src has it).
+//!   compiler's own when it has the target (`rustup target add`), else to `core`, `alloc`
+//!   and `compiler_builtins` built once per rustc from the compiler's `rust-src` with
+//!   `-Zbuild-std` (offline from `library/vendor` when rust-src has it), in
+//!   `<cache>/none-elf/<release>-<commit9>/rustlib`, which outlives the toolchain directory
+//!   when that is remade for another Xous libstd.
 
 use crate::{HarnessError, Toolchain, TARGET};
 use std::path::{Path, PathBuf};
@@ -111,21 +113,29 @@ pub(crate) fn prepare(
         }
     }
     symlink(&xous_target, &rustlib.join(TARGET))?;
-    let none_elf = compiler_rustlib.join(NONE_ELF);
-    if none_elf.join("lib").is_dir() {
-        symlink(&none_elf, &rustlib.join(NONE_ELF))?;
-    } else {
-        note(&format!(
-            "building core and alloc for {NONE_ELF} (xous-core's kernel and loader) from rust-src, once per rustc: about a minute"
-        ));
-        let rlibs = build_none_elf(toolchain, &compiler_rustlib, &cache.join("none-elf"))?;
-        let lib = rustlib.join(NONE_ELF).join("lib");
-        mkdir(&lib)?;
-        for rlib in rlibs {
-            let to = lib.join(rlib.file_name().unwrap_or_default());
-            std::fs::copy(&rlib, &to).map_err(|e| HarnessError::io("copy", &rlib, e))?;
+    let mut none_elf = compiler_rustlib.join(NONE_ELF);
+    if !none_elf.join("lib").is_dir() {
+        let built = cache.join("none-elf").join(version.dir_name());
+        none_elf = built.join("rustlib");
+        if !none_elf.is_dir() {
+            note(&format!(
+                "building core and alloc for {NONE_ELF} (xous-core's kernel and loader) from rust-src, once per rustc: about a minute"
+            ));
+            let rlibs = build_none_elf(toolchain, &compiler_rustlib, &built.join("build"))?;
+            let partial = built.join("rustlib.partial");
+            remove_dir(&partial)?;
+            mkdir(&partial.join("lib"))?;
+            for rlib in rlibs {
+                let to = partial
+                    .join("lib")
+                    .join(rlib.file_name().unwrap_or_default());
+                std::fs::copy(&rlib, &to).map_err(|e| HarnessError::io("copy", &rlib, e))?;
+            }
+            std::fs::rename(&partial, &none_elf)
+                .map_err(|e| HarnessError::io("rename", &partial, e))?;
         }
     }
+    symlink(&none_elf, &rustlib.join(NONE_ELF))?;
     util::write_atomic(&partial.join(MADE_FROM), made_from.as_bytes())?;
     remove_dir(&dir)?;
     std::fs::rename(&partial, &dir).map_err(|e| HarnessError::io("rename", &partial, e))?;
