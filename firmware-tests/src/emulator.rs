@@ -51,9 +51,7 @@ impl Emulator {
     pub fn configure(&self, runner: &mut Runner) {
         runner.backend(self.backend);
         if self.backend == Backend::XousCore {
-            let real = RealXous::find(crate::cargo_target_dir()).unwrap_or_else(|why| {
-                panic!("XOUS_RUN_BACKEND=xous-core, but {why}\nhelp: set XOUS_CORE_DIR, or run scripts/install-real-xous")
-            });
+            let real = real_xous();
             runner.xous_core(real.setup(crate::toolchain(), crate::sysroot().path));
             runner.program(&real.renode);
         }
@@ -61,6 +59,18 @@ impl Emulator {
             runner.program(program);
         }
     }
+}
+
+/// The real Xous the suites run on with `XOUS_RUN_BACKEND=xous-core`: the one
+/// [`RealXous::find`] finds.
+///
+/// # Panics
+///
+/// When there is none (the message says what to set or run).
+pub fn real_xous() -> RealXous {
+    RealXous::find(crate::cargo_target_dir()).unwrap_or_else(|why| {
+        panic!("XOUS_RUN_BACKEND=xous-core, but {why}\nhelp: set XOUS_CORE_DIR, or run scripts/install-real-xous")
+    })
 }
 
 #[cfg(test)]

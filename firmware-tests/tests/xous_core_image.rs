@@ -5,9 +5,10 @@
 //! Runs on the real Xous only (`XOUS_RUN_BACKEND=xous-core`); elsewhere it says so in one
 //! line and passes, as the test kernel has no such image.
 
-use firmware_tests::{cargo_target_dir, on_real_xous, sysroot, toolchain};
+use firmware_tests::emulator::real_xous;
+use firmware_tests::{on_real_xous, sysroot, toolchain};
 use std::time::Duration;
-use test_harness::xous_core::{boot_renode_image, RealXous};
+use test_harness::xous_core::boot_renode_image;
 
 /// From the kernel's first byte; a warm boot brings every service up in well under a
 /// minute, a loaded 2-core machine takes longer.
@@ -22,9 +23,7 @@ fn renode_image_builds_and_every_service_comes_up() {
         eprintln!("skipped: xous-core's renode-image is booted only on the real Xous (XOUS_RUN_BACKEND=xous-core)");
         return;
     }
-    let real = RealXous::find(cargo_target_dir()).unwrap_or_else(|why| {
-        panic!("XOUS_RUN_BACKEND=xous-core, but {why}\nhelp: set XOUS_CORE_DIR, or run scripts/install-real-xous")
-    });
+    let real = real_xous();
     let setup = real.setup(toolchain(), sysroot().path);
     let boot = boot_renode_image(&setup, &real.renode, TIMEOUT, false)
         .unwrap_or_else(|e| panic!("xous-core's renode-image: {e}"));

@@ -199,6 +199,13 @@ fn xous_core(cli: &Cli) -> Result<XousCore> {
     Ok(XousCore::new(checkout, toolchain, sysroot.path))
 }
 
+/// On real Xous, after a run that failed without `-v`: the last 20 kernel and console lines.
+fn print_last_lines(log: &str) {
+    eprintln!("xous-run: the last kernel and console lines:");
+    eprint!("{}", xous_sysroot::util::tail(log, 20));
+    eprintln!();
+}
+
 /// `--boot-renode-image`: xous-core's full image, booted until its services are up.
 fn boot_renode_image(cli: &Cli) -> Result<i32> {
     let setup = xous_core(cli)?;
@@ -215,9 +222,7 @@ fn boot_renode_image(cli: &Cli) -> Result<i32> {
         return Ok(0);
     }
     if !cli.verbose {
-        eprintln!("xous-run: the last kernel and console lines:");
-        eprint!("{}", xous_sysroot::util::tail(&boot.log, 20));
-        eprintln!();
+        print_last_lines(&boot.log);
     }
     eprintln!("xous-run: renode-image: {}", boot.summary());
     Ok(match boot.end {
@@ -272,10 +277,7 @@ fn run(cli: Cli) -> Result<i32> {
     let out = runner.run(firmware)?;
     if !matches!(out.exit, Exit::Exited(_)) {
         if backend == Backend::XousCore && !cli.verbose {
-            let log = out.kernel_log();
-            eprintln!("xous-run: the last kernel and console lines:");
-            eprint!("{}", xous_sysroot::util::tail(&log, 20));
-            eprintln!();
+            print_last_lines(&out.kernel_log());
         }
         eprintln!("xous-run: {}", out.exit);
     }

@@ -389,7 +389,8 @@ impl<'a> Watch<'a> {
         if let Some(failure) = &self.image_failure {
             return Some(End::Image(failure.clone()));
         }
-        if self.all_reported.is_none() && !self.processes.is_empty() && self.missing().is_empty() {
+        let every_one = |w: &Self| w.processes.iter().all(|(pid, _)| w.reported.contains(pid));
+        if self.all_reported.is_none() && !self.processes.is_empty() && every_one(self) {
             self.all_reported = Some(Instant::now());
         }
         let all = self.all_reported?;
